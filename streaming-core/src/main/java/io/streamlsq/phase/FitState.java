@@ -1,0 +1,55 @@
+package io.streamlsq.phase;
+
+import io.streamlsq.accumulate.NormalEquations;
+import io.streamlsq.options.FitOptions;
+import io.streamlsq.problem.FitProblem;
+import io.streamlsq.result.PhaseTiming;
+import io.streamlsq.result.Termination;
+import io.streamlsq.scale.ParameterScaling;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a fit knows between passes: the point, the sums at that point, the step state and the
+ * counters. Phases read and update it; a checkpoint is a snapshot of it. Mutable, single-threaded.
+ */
+final class FitState {
+    final FitProblem problem;
+    final FitOptions options;
+    final int[] free;
+    final double[] lower;
+    final double[] upper;
+    final long startNanos;
+
+    double[] theta;
+    ParameterScaling scaling;
+    String fingerprint;
+    /** Sums at {@link #theta} at NORMAL level over the free parameters, or null before the first pass. */
+    NormalEquations current;
+
+    long passes;
+    long rowsEvaluated;
+    final List<String> warnings = new ArrayList<>();
+    final List<PhaseTiming> phases = new ArrayList<>();
+    Termination termination;
+
+    /** Levenberg-Marquardt state: column scaling D (q-space), trust radius Δ, last damping μ. */
+    double[] diag;
+    double radius = Double.NaN;
+    double damping;
+    int gaussNewtonIterations;
+
+    FitState(FitProblem problem, FitOptions options, long startNanos) {
+        this.problem = problem;
+        this.options = options;
+        this.free = problem.freeIndices();
+        this.lower = problem.lower();
+        this.upper = problem.upper();
+        this.theta = problem.initial();
+        this.startNanos = startNanos;
+    }
+
+    int freeCount() {
+        return free.length;
+    }
+}

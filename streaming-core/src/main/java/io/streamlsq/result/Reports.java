@@ -1,0 +1,95 @@
+package io.streamlsq.result;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Text reports of a {@link FitResult}. */
+final class Reports {
+    private static final double CORRELATION_FLOOR = 0.1;
+
+    private Reports() {
+    }
+
+    static String brief(FitResult r) {
+        return String.format(Locale.ROOT, "%s: %s; cost %.6g, %d rows, %d passes, %.3g s",
+                r.termination().status(), r.termination().reason(), r.cost(), r.rows(), r.passes(), r.seconds());
+    }
+
+    static String full(FitResult r) {
+        StringBuilder s = new StringBuilder();
+        int free = 0;
+        for (boolean f : r.fixed()) {
+            free += f ? 0 : 1;
+        }
+        s.append("[[Fit Statistics]]\n");
+        line(s, "# status", r.termination().status() + " (" + r.termination().reason() + ")");
+        line(s, "# fitting method", "streaming Levenberg-Marquardt");
+        line(s, "# passes", Long.toString(r.passes()));
+        line(s, "# rows evaluated", String.format(Locale.ROOT, "%d (%.2f passes)", r.rowsEvaluated(),
+                r.rows() > 0 ? (double) r.rowsEvaluated() / r.rows() : 0.0));
+        for (PhaseTiming p : r.phases()) {
+            line(s, "# " + p.name(), String.format(Locale.ROOT, "%d iterations, %d passes, %.3f s",
+                    p.iterations(), p.passes(), p.seconds()));
+        }
+        line(s, "# data points", Long.toString(r.rows()));
+        line(s, "# variables", Integer.toString(free));
+        line(s, "chi-square", fmt(r.ssr()));
+        line(s, "reduced chi-square", fmt(r.reducedChi2()));
+        line(s, "cost", fmt(r.cost()));
+        line(s, "condition number", fmt(r.conditionNumber()));
+        line(s, "time", String.format(Locale.ROOT, "%.3f s", r.seconds()));
+        s.append("[[Variables]]\n");
+        int width = r.parameterNames().stream().mapToInt(String::length).max().orElse(1);
+        for (int k = 0; k < r.parameterNames().size(); k++) {
+            String name = r.parameterNames().get(k);
+            s.append("    ").append(name).append(':').append(" ".repeat(width - name.length() + 1));
+            s.append(String.format(Locale.ROOT, "%14.8g", r.values()[k]));
+            if (r.fixed()[k]) {
+                s.append(" (fixed)");
+            } else {
+                double se = r.stderr()[k];
+                s.append(String.format(Locale.ROOT, " +/- %-11.4g", se));
+                double rel = Math.abs(se / r.values()[k]) * 100;
+                s.append(Double.isFinite(rel) ? String.format(Locale.ROOT, " (%.2f%%)", rel) : " (n/a)");
+            }
+            s.append(String.format(Locale.ROOT, " (init = %.8g)", r.initial()[k])).append('\n');
+        }
+        List<String> corr = correlations(r);
+        if (!corr.isEmpty()) {
+            s.append("[[Correlations]] (unreported correlations are < ").append(CORRELATION_FLOOR).append(")\n");
+            corr.forEach(c -> s.append("    ").append(c).append('\n'));
+        }
+        if (!r.warnings().isEmpty()) {
+            s.append("[[Warnings]]\n");
+            r.warnings().forEach(w -> s.append("    ").append(w).append('\n'));
+        }
+        return s.toString();
+    }
+
+    private static List<String> correlations(FitResult r) {
+        record Pair(String text, double abs) { }
+        List<Pair> pairs = new ArrayList<>();
+        int p = r.parameterNames().size();
+        for (int i = 0; i < p; i++) {
+            for (int j = i + 1; j < p; j++) {
+                double c = r.correlation()[i][j];
+                if (Double.isFinite(c) && Math.abs(c) >= CORRELATION_FLOOR) {
+                    pairs.add(new Pair(String.format(Locale.ROOT, "C(%s, %s) = %+.4f",
+                            r.parameterNames().get(i), r.parameterNames().get(j), c), Math.abs(c)));
+                }
+            }
+        }
+        pairs.sort((a, b) -> Double.compare(b.abs, a.abs));
+        return pairs.stream().map(Pair::text).toList();
+    }
+
+    private static void line(StringBuilder s, String key, String value) {
+        s.append("    ").append(key).append(" ".repeat(Math.max(1, 21 - key.length()))).append("= ")
+                .append(value).append('\n');
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.8g", v);
+    }
+}

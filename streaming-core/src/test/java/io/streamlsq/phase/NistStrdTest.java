@@ -1,0 +1,93 @@
+package io.streamlsq.phase;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlsq.options.FitOptions;
+import io.streamlsq.testkit.NistModels;
+import io.streamlsq.testkit.NistRuns;
+import io.streamlsq.testkit.NistRuns.Score;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The NIST StRD nonlinear regression suite: 27 problems × 2 starts, analytic Jacobians, through the
+ * public API. Writes target/nist-lre.md (the table in docs/accuracy.md).
+ */
+class NistStrdTest {
+    static final FitOptions TIGHT = FitOptions.builder().tolerances(1e-15).maxPasses(20_000).build();
+    static List<Score> tight;
+    static List<Score> defaults;
+
+    @BeforeAll
+    static void runAll() throws IOException {
+        tight = NistRuns.all(NistModels::of, TIGHT);
+        defaults = NistRuns.all(NistModels::of, FitOptions.defaults());
+        List<String> lines = new ArrayList<>();
+        lines.add("| problem | start | min LRE params | min LRE stderr | LRE RSS | passes | status |");
+        lines.add("|---|---|---|---|---|---|---|");
+        tight.forEach(s -> lines.add(s.row()));
+        lines.add("");
+        lines.add("Default options:");
+        lines.add("");
+        lines.add("| problem | start | min LRE params | min LRE stderr | LRE RSS | passes | status |");
+        lines.add("|---|---|---|---|---|---|---|");
+        defaults.forEach(s -> lines.add(s.row()));
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target/nist-lre.md"), lines);
+    }
+
+    /**
+     * Runs that do not reach the certified minimum, with the reason (docs/accuracy.md). The test also
+     * fails if one of them starts to pass, so this list stays true.
+     */
+    static final Set<String> KNOWN_LOCAL_MINIMA = Set.of(
+            // From (50, 150, -100, 1, 2) the path enters the valley b4 = b5, b2 = -b3 -> infinity and ends at
+            // a local minimum with cost 0.0123 (certified minimum: 2.72e-5).
+            "MGH17/1");
+
+    @Test
+    void everyRunWithTightTolerancesReachesTheCertifiedParameters() {
+        String failed = tight.stream().filter(s -> s.minParamLre() < 6 && !known(s)).map(Score::row)
+                .collect(Collectors.joining("\n"));
+        assertTrue(failed.isEmpty(), "runs with parameter LRE < 6:\n" + failed);
+    }
+
+    @Test
+    void theKnownFailuresAreStillTheHonestFigures() {
+        for (Score s : tight) {
+            if (known(s)) {
+                assertTrue(s.minParamLre() < 6, s.problem() + "/" + s.start()
+                        + " now reaches LRE " + s.minParamLre() + ": remove it from KNOWN_LOCAL_MINIMA and docs/accuracy.md");
+                assertTrue(s.result().termination().isConverged(), "a known local minimum must still be a "
+                        + "converged stationary point: " + s.result().termination());
+            }
+        }
+    }
+
+    private static boolean known(Score s) {
+        return KNOWN_LOCAL_MINIMA.contains(s.problem() + "/" + s.start());
+    }
+
+    @Test
+    void everyRunWithTightTolerancesReachesTheCertifiedStandardDeviations() {
+        String failed = tight.stream().filter(s -> !known(s))
+                .filter(s -> s.minSdLre() < (s.problem().equals("Lanczos1") ? 3 : 4))
+                .map(Score::row).collect(Collectors.joining("\n"));
+        assertTrue(failed.isEmpty(), "runs with standard deviation LRE below the bar:\n" + failed);
+    }
+
+    @Test
+    void atLeastFiftyOfFiftyFourRunsWithDefaultOptionsReachLreSix() {
+        long good = defaults.stream().filter(s -> s.minParamLre() >= 6).count();
+        String bad = defaults.stream().filter(s -> s.minParamLre() < 6).map(Score::row)
+                .collect(Collectors.joining("\n"));
+        assertTrue(good >= 50, good + " of 54 runs reached LRE 6 with the defaults; the others:\n" + bad);
+    }
+}
