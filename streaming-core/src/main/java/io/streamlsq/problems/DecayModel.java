@@ -1,6 +1,7 @@
 package io.streamlsq.problems;
 
 import io.streamlsq.data.Chunk;
+import io.streamlsq.model.ArrayMath;
 import io.streamlsq.model.EvalLevel;
 import io.streamlsq.model.Model;
 import java.util.List;
@@ -33,21 +34,24 @@ public final class DecayModel implements Model {
         final double[] x = chunk.column(0);
         final int off = chunk.offset();
         final int n = chunk.rows();
+        // e = exp(-b x) over the block first (one SIMD pass), into the first output that needs it
+        final double[] e = level.needsJacobian() ? jacobian[0] : values;
+        for (int i = 0; i < n; i++) {
+            e[i] = -b * x[off + i];
+        }
+        ArrayMath.exp(e, e, n);
         if (!level.needsJacobian()) {
             for (int i = 0; i < n; i++) {
-                values[i] = a * Math.exp(-b * x[off + i]) + c;
+                values[i] = a * e[i] + c;
             }
             return;
         }
-        final double[] ja = jacobian[0];
         final double[] jb = jacobian[1];
         final double[] jc = jacobian[2];
         for (int i = 0; i < n; i++) {
-            double xi = x[off + i];
-            double e = Math.exp(-b * xi);
-            values[i] = a * e + c;
-            ja[i] = e;
-            jb[i] = -a * xi * e;
+            double ei = e[i];
+            values[i] = a * ei + c;
+            jb[i] = -a * x[off + i] * ei;
             jc[i] = 1.0;
         }
     }

@@ -5,12 +5,26 @@ package io.streamlsq.accumulate.internal;
  * column by column ({@code cols[c][i]}, row i); sums go into the packed upper triangle of {@code AᵀA}
  * (row-major, {@code index(i, j) = i·m − i(i−1)/2 + (j − i)} for {@code i ≤ j}).
  *
- * <p>Why hand-written: EJML's {@code multAddTransA} on a tall block runs at 4–10× the cost per row of
- * this register-tiled loop (bench module, {@code GramKernelBenchmark}). The loop order is fixed, so the
- * result depends only on the block's rows, never on threads.
+ * <p>Why hand-written: EJML's {@code multAddTransA} on a tall block runs at 3–5× the cost per row of
+ * the scalar register-tiled loop, and the Vector API version is 4× faster again (bench module,
+ * {@code GramKernelBenchmark}, figures in docs/benchmarks.md). The loop order is fixed, so the result
+ * depends only on the block's rows, never on threads.
  */
 public final class GramKernel {
+    /**
+     * Whether the Vector API kernel is used: when {@code jdk.incubator.vector} is in the boot layer and
+     * the system property {@code streamlsq.vector} is not {@code false}. Fixed for the life of the JVM, so
+     * every pass of a process sums the same way.
+     */
+    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("streamlsq.vector"));
+
     private GramKernel() {
+    }
+
+    /** Which kernel this JVM uses, for reports and checkpoints: {@code scalar} or {@code vector(N lanes)}. */
+    public static String implementation() {
+        return VECTOR ? VectorGramKernel.describe() : "scalar";
     }
 
     /** Padded column count: the tile loops read columns in groups of four. */
@@ -31,6 +45,15 @@ public final class GramKernel {
      * @param packed packed upper triangle of length m(m+1)/2. Modified.
      */
     public static void gram(double[][] cols, int m, int n, double[] packed) {
+        if (VECTOR) {
+            VectorGramKernel.gram(cols, m, n, packed);
+        } else {
+            scalarGram(cols, m, n, packed);
+        }
+    }
+
+    /** The portable kernel: 2×4 register tiles of scalar products. */
+    public static void scalarGram(double[][] cols, int m, int n, double[] packed) {
         for (int i = 0; i < m; i += 2) {
             final double[] u0 = cols[i];
             final double[] u1 = cols[i + 1];
@@ -63,7 +86,7 @@ public final class GramKernel {
         }
     }
 
-    private static void store(double[] packed, int m, int row, int j, double a, double b, double c, double d) {
+    static void store(double[] packed, int m, int row, int j, double a, double b, double c, double d) {
         if (row >= m) {
             return;
         }
