@@ -1,0 +1,99 @@
+package io.streamlsq.app;
+
+import io.streamlsq.data.InvalidDataException;
+import io.streamlsq.options.InvalidOptionsException;
+import io.streamlsq.problem.InvalidProblemException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code lsq} command. Exit codes (DESIGN.md §5.1): 0 converged; 2 bad usage or bad input (one line
+ * on stderr names the problem); 3 stopped without convergence (limits); 1 failed (numerical failure);
+ * 130 interrupted.
+ */
+@Command(name = "lsq", mixinStandardHelpOptions = true, versionProvider = Lsq.Version.class,
+        description = "Streaming nonlinear least squares for datasets larger than memory.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:", "  lsq demo", "  lsq gen decay --rows 1000000 --out decay.csv",
+            "  lsq fit --data decay.csv --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --out result.json"})
+public final class Lsq implements Runnable {
+    public static final int CONVERGED = 0;
+    public static final int FAILED = 1;
+    public static final int BAD_INPUT = 2;
+    public static final int NOT_CONVERGED = 3;
+    public static final int INTERRUPTED = 130;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show stack traces of errors.")
+    boolean debug;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: fit, gen or demo");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command with the given streams (tests call this in-process); returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Lsq root = new Lsq();
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("lsq: " + ex.getMessage());
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter e = cmd.getErr();
+            int code = exitCodeOf(ex);
+            e.println("lsq: " + (code == FAILED ? "internal error: " : "") + messageOf(ex));
+            if (root.debug) {
+                ex.printStackTrace(e);
+            } else if (code == FAILED) {
+                e.println("(run with --debug for the stack trace)");
+            }
+            e.flush();
+            return code;
+        });
+        return cl.execute(args);
+    }
+
+    static int exitCodeOf(Throwable ex) {
+        if (ex instanceof UsageException || ex instanceof InvalidDataException || ex instanceof InvalidProblemException
+                || ex instanceof InvalidOptionsException || ex instanceof IllegalArgumentException
+                || ex instanceof IOException) {
+            return BAD_INPUT;
+        }
+        return FAILED;
+    }
+
+    static String messageOf(Throwable ex) {
+        if (ex instanceof NoSuchFileException n) {
+            return "file not found: " + n.getFile();
+        }
+        String m = ex.getMessage();
+        return m == null ? ex.getClass().getSimpleName() : m;
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Lsq.class.getPackage().getImplementationVersion();
+            return new String[] {"lsq " + (v == null ? "development build" : v) + ", Java "
+                    + System.getProperty("java.version")};
+        }
+    }
+}

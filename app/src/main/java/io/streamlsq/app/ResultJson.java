@@ -1,0 +1,111 @@
+package io.streamlsq.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamlsq.result.FitResult;
+import io.streamlsq.result.PhaseTiming;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result JSON of DESIGN.md §5.2 ({@code format = streamlsq-result, version = 1}). Non-finite numbers
+ * (an undetermined standard error, say) are written as {@code null}, since JSON has no NaN. Written
+ * atomically: a temporary file in the same directory, renamed over the target.
+ */
+final class ResultJson {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ResultJson() {
+    }
+
+    static Map<String, Object> toMap(FitResult r, Map<String, Object> extra) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", "streamlsq-result");
+        m.put("version", 1);
+        m.put("status", r.termination().status());
+        m.put("message", r.termination().reason());
+        m.put("params", named(r.parameterNames(), r.values()));
+        m.put("stderr", named(r.parameterNames(), r.stderr()));
+        m.put("covariance", matrix(r.covariance()));
+        m.put("correlation", matrix(r.correlation()));
+        m.put("cost", num(r.cost()));
+        m.put("ssr", num(r.ssr()));
+        m.put("rows", r.rows());
+        m.put("dof", r.dof());
+        m.put("reduced_chi2", num(r.reducedChi2()));
+        m.put("passes", r.passes());
+        m.put("rows_evaluated", r.rowsEvaluated());
+        Map<String, Object> it = new LinkedHashMap<>();
+        it.put("warmup", r.iterations("warmup"));
+        it.put("gauss_newton", r.iterations("gauss_newton"));
+        m.put("iterations", it);
+        List<Map<String, Object>> phases = new ArrayList<>();
+        for (PhaseTiming p : r.phases()) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("name", p.name());
+            pm.put("seconds", p.seconds());
+            pm.put("iterations", p.iterations());
+            pm.put("passes", p.passes());
+            phases.add(pm);
+        }
+        m.put("phases", phases);
+        m.put("seconds", r.seconds());
+        m.put("resumed", r.resumed());
+        List<String> fixed = new ArrayList<>();
+        for (int k = 0; k < r.fixed().length; k++) {
+            if (r.fixed()[k]) {
+                fixed.add(r.parameterNames().get(k));
+            }
+        }
+        m.put("fixed", fixed);
+        m.put("condition_number", num(r.conditionNumber()));
+        m.put("warnings", r.warnings());
+        m.putAll(extra);
+        return m;
+    }
+
+    static void write(FitResult r, Map<String, Object> extra, Path out) throws IOException {
+        Path abs = out.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
+        try {
+            MAPPER.writeValue(tmp.toFile(), toMap(r, extra));
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Map<String, Object> named(List<String> names, double[] values) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int k = 0; k < names.size(); k++) {
+            m.put(names.get(k), num(values[k]));
+        }
+        return m;
+    }
+
+    private static List<List<Object>> matrix(double[][] a) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (double[] row : a) {
+            List<Object> r = new ArrayList<>();
+            for (double v : row) {
+                r.add(num(v));
+            }
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    private static Object num(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}
