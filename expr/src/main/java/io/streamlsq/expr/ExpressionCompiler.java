@@ -1,0 +1,101 @@
+package io.streamlsq.expr;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.codehaus.commons.compiler.CompileException;
+import org.codehaus.janino.SimpleCompiler;
+
+/**
+ * Turns model text into a compiled {@link ExpressionModel}: parse → DAG → symbolic derivatives → Java
+ * source → Janino. Which names are parameters and which are data variables is the caller's choice.
+ *
+ * <pre>{@code
+ * ExpressionModel m = ExpressionCompiler.compile("a*exp(-b*x)+c", List.of("a", "b", "c"), List.of("x"));
+ * }</pre>
+ */
+public final class ExpressionCompiler {
+    private static final AtomicInteger COMPILATIONS = new AtomicInteger();
+    private static final Set<String> RESERVED = Set.of("pi", "e");
+
+    private ExpressionCompiler() {
+    }
+
+    /**
+     * @throws ExprException for any problem with the text or the names (quoting the text and pointing
+     *     at the column); nothing is compiled then
+     */
+    public static ExpressionModel compile(String text, List<String> parameters, List<String> variables) {
+        Parsed p = parse(text, parameters, variables);
+        CodeGen gen = new CodeGen(p.value, p.derivatives, parameters.size(), variables.size());
+        String className = "GeneratedModel" + COMPILATIONS.incrementAndGet();
+        String source = gen.source(className);
+        try {
+            SimpleCompiler compiler = new SimpleCompiler();
+            compiler.setParentClassLoader(ExpressionCompiler.class.getClassLoader());
+            compiler.cook(source);
+            Kernel kernel = (Kernel) compiler.getClassLoader().loadClass(className).getDeclaredConstructor().newInstance();
+            return new ExpressionModel(text, parameters, variables, kernel, gen.bufferCount(), source);
+        } catch (CompileException | RuntimeException | LinkageError e) {
+            throw new ExprException(null, 0, "the expression is too large to compile ("
+                    + p.nodes + " distinct subexpressions with derivatives): " + e.getMessage());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("generated model class could not be created", e);
+        }
+    }
+
+    /** Parses and differentiates without compiling (also used by tests and the reference interpreter). */
+    public static Parsed parse(String text, List<String> parameters, List<String> variables) {
+        Map<String, Integer> ps = index("parameter", parameters, text);
+        Map<String, Integer> vs = index("variable", variables, text);
+        for (String name : ps.keySet()) {
+            if (vs.containsKey(name)) {
+                throw new ExprException(null, 0, "'" + name + "' is given both as a parameter and as a variable");
+            }
+        }
+        NodeFactory f = new NodeFactory();
+        Node value = Parser.parse(text, ps, vs, f);
+        List<Node> derivatives = new ArrayList<>();
+        for (int k = 0; k < parameters.size(); k++) {
+            derivatives.add(new Derivative(f, k).of(value));
+        }
+        return new Parsed(value, derivatives, f.size());
+    }
+
+    /** The names an expression uses, in order of first appearance (functions and pi, e excluded). */
+    public static List<String> names(String text) {
+        return Parser.names(text);
+    }
+
+    /** Number of Janino compilations so far in this JVM (tests check that refused input compiles nothing). */
+    public static int compilations() {
+        return COMPILATIONS.get();
+    }
+
+    private static Map<String, Integer> index(String what, List<String> names, String text) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (String n : names) {
+            if (!n.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ExprException(null, 0, what + " name '" + n + "' is not a name (letters, digits and _, "
+                        + "not starting with a digit)");
+            }
+            if (RESERVED.contains(n) || Fn.named(n) != null) {
+                throw new ExprException(null, 0, what + " name '" + n + "' is reserved (a function or the constant pi or e)");
+            }
+            if (!seen.add(n)) {
+                throw new ExprException(null, 0, what + " name '" + n + "' is given twice");
+            }
+            m.put(n, m.size());
+        }
+        return m;
+    }
+
+    /** A parsed expression: the value, one derivative per parameter, all in one DAG. */
+    public record Parsed(Node value, List<Node> derivatives, int nodes) {
+    }
+}
