@@ -6,7 +6,9 @@ import io.streamlsq.data.SyntheticDataSource;
 import io.streamlsq.exec.PassExecutor;
 import io.streamlsq.exec.PassRequest;
 import io.streamlsq.exec.PassResult;
+import io.streamlsq.expr.ExpressionCompiler;
 import io.streamlsq.loss.Loss;
+import io.streamlsq.model.Model;
 import io.streamlsq.model.EvalLevel;
 import io.streamlsq.problems.BuiltinProblem;
 import java.io.IOException;
@@ -54,6 +56,10 @@ public class PassBenchmark {
     @Param({"NORMAL"})
     public EvalLevel level;
 
+    /** {@code java}: the hand-written model class; {@code expr}: the same model compiled from its text. */
+    @Param({"java", "expr"})
+    public String model;
+
     private InMemoryDataSource source;
     private List<ChunkEvaluator> evaluators;
     private double[] theta;
@@ -71,12 +77,20 @@ public class PassBenchmark {
         }
         evaluators = new ArrayList<>();
         for (int w = 0; w < threads; w++) {
-            evaluators.add(new ChunkEvaluator(p.model(), all, List.of("x", "y"), false, Loss.linear(),
+            evaluators.add(new ChunkEvaluator(model(p), all, List.of("x", "y"), false, Loss.linear(),
                     ChunkEvaluator.DEFAULT_BLOCK_ROWS));
         }
         theta = p.start();
         pool = Executors.newFixedThreadPool(threads);
         executor = PassExecutor.parallel(pool, threads);
+    }
+
+    private Model model(BuiltinProblem p) {
+        if (model.equals("java")) {
+            return p.model();
+        }
+        Model hand = p.model();
+        return ExpressionCompiler.compile(hand.describe(), hand.parameterNames(), hand.variableNames());
     }
 
     @TearDown(Level.Trial)

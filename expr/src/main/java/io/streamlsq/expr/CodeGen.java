@@ -25,6 +25,10 @@ final class CodeGen {
     private final int parameters;
     private final int variables;
     private final Map<Node, Integer> buffers = new HashMap<>();
+    /** Row-invariant divisors of row-dependent quotients: divided once, multiplied per row. */
+    private final Set<Node> reciprocals = new HashSet<>();
+    /** In the branch being written: the local array holding each staged exp ({@code bK}, or {@code dK} when it is a derivative). */
+    private Map<Node, String> arrays = new HashMap<>();
 
     CodeGen(Node value, List<Node> derivatives, int parameters, int variables) {
         this.value = value;
@@ -57,6 +61,12 @@ final class CodeGen {
         for (Node root : all) {
             emitInvariants(root, s, done);
         }
+        for (Node n : reachable(all)) {
+            if (n.kind == Kind.DIV && n.perRow && !n.args[1].perRow && reciprocals.add(n.args[1])) {
+                s.append("    final double r").append(n.args[1].id).append(" = 1.0 / ").append(ref(n.args[1]))
+                        .append(";\n");
+            }
+        }
         s.append("    if (!jac) {\n");
         branch(List.of(value), s, false);
         s.append("      return;\n    }\n");
@@ -80,6 +90,26 @@ final class CodeGen {
     /** The staged exps and the main loop for the given outputs (value first, then derivatives). */
     private void branch(List<Node> roots, StringBuilder s, boolean jac) {
         List<List<Node>> stages = stages(roots);
+        arrays = new HashMap<>();
+        for (List<Node> stage : stages) {
+            for (Node e : stage) {
+                int k = jac ? derivatives.indexOf(e) : -1;
+                // an exp that is itself a derivative is computed straight into its Jacobian column
+                String name = k >= 0 ? "d" + k : "b" + buffers.get(e);
+                arrays.put(e, name);
+            }
+        }
+        for (String name : new java.util.TreeSet<>(arrays.values())) {
+            String src = name.charAt(0) == 'd' ? "d[" + name.substring(1) + "]" : "buf[" + name.substring(1) + "]";
+            s.append("    final double[] ").append(name).append(" = ").append(src).append(";\n");
+        }
+        if (jac) {
+            for (int k = 0; k < derivatives.size(); k++) {
+                if (!arrays.containsValue("d" + k)) {
+                    s.append("    final double[] d").append(k).append(" = d[").append(k).append("];\n");
+                }
+            }
+        }
         for (List<Node> stage : stages) {
             s.append("    for (int i = 0; i < n; i++) {\n");
             for (int v = 0; v < variables; v++) {
@@ -92,31 +122,60 @@ final class CodeGen {
             }
             s.append(body);
             for (Node e : stage) {
-                s.append("      buf[").append(buffers.get(e)).append("][i] = ").append(ref(e.args[0])).append(";\n");
+                s.append("      ").append(arrays.get(e)).append("[i] = ").append(ref(e.args[0])).append(";\n");
             }
             s.append("    }\n");
             for (Node e : stage) {
-                int b = buffers.get(e);
-                s.append("    io.streamlsq.model.ArrayMath.exp(buf[").append(b).append("], buf[").append(b).append("], n);\n");
+                String arr = arrays.get(e);
+                s.append("    io.streamlsq.model.ArrayMath.exp(").append(arr).append(", ").append(arr).append(", n);\n");
             }
         }
+        List<String> targets = new ArrayList<>();
+        List<Node> outputs = new ArrayList<>();
+        targets.add("out");
+        outputs.add(roots.get(0));
+        if (jac) {
+            for (int k = 0; k < derivatives.size(); k++) {
+                Node dk = roots.get(k + 1);
+                if (!("d" + k).equals(arrays.get(dk))) {
+                    targets.add("d" + k);
+                    outputs.add(dk);
+                }
+            }
+        }
+        if (arithmeticOnly(outputs)) {
+            // small loops, one per output: C2 vectorizes them; recomputing shared arithmetic is cheap
+            for (int o = 0; o < outputs.size(); o++) {
+                mainLoop(List.of(outputs.get(o)), List.of(targets.get(o)), s);
+            }
+        } else {
+            mainLoop(outputs, targets, s);
+        }
+    }
+
+    private void mainLoop(List<Node> outputs, List<String> targets, StringBuilder s) {
         s.append("    for (int i = 0; i < n; i++) {\n");
         for (int v = 0; v < variables; v++) {
             s.append("      final double v").append(v).append(" = x").append(v).append("[off + i];\n");
         }
         Set<Node> emitted = new HashSet<>();
-        StringBuilder body = new StringBuilder();
-        for (Node r : roots) {
-            emitRow(r, body, emitted);
+        for (Node r : outputs) {
+            emitRow(r, s, emitted);
         }
-        s.append(body);
-        s.append("      out[i] = ").append(ref(roots.get(0))).append(";\n");
-        if (jac) {
-            for (int k = 0; k < derivatives.size(); k++) {
-                s.append("      d[").append(k).append("][i] = ").append(ref(roots.get(k + 1))).append(";\n");
-            }
+        for (int o = 0; o < outputs.size(); o++) {
+            s.append("      ").append(targets.get(o)).append("[i] = ").append(ref(outputs.get(o))).append(";\n");
         }
         s.append("    }\n");
+    }
+
+    /** Whether the per-row work of the outputs (staged exps aside) is only + − × ÷ and negation. */
+    private boolean arithmeticOnly(List<Node> outputs) {
+        for (Node n : reachable(outputs)) {
+            if (n.perRow && !arrays.containsKey(n) && (n.kind == Kind.CALL || n.kind == Kind.POW)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Row-dependent exp nodes reachable from the roots, grouped by nesting level (inner first). */
@@ -176,8 +235,8 @@ final class CodeGen {
             return;
         }
         emitted.add(n);
-        if (buffers.containsKey(n)) {
-            return; // read from its buffer
+        if (arrays.containsKey(n)) {
+            return; // read from its staged array
         }
         for (Node a : n.args) {
             emitRow(a, s, emitted);
@@ -194,8 +253,8 @@ final class CodeGen {
                 if (!n.perRow) {
                     yield "c" + n.id;
                 }
-                Integer b = buffers.get(n);
-                yield b != null ? "buf[" + b + "][i]" : "t" + n.id;
+                String arr = arrays.get(n);
+                yield arr != null ? arr + "[i]" : "t" + n.id;
             }
         };
     }
@@ -207,7 +266,9 @@ final class CodeGen {
             case ADD -> "(" + ref(a[0]) + " + " + ref(a[1]) + ")";
             case SUB -> "(" + ref(a[0]) + " - " + ref(a[1]) + ")";
             case MUL -> "(" + ref(a[0]) + " * " + ref(a[1]) + ")";
-            case DIV -> "(" + ref(a[0]) + " / " + ref(a[1]) + ")";
+            case DIV -> reciprocals.contains(a[1]) && n.perRow
+                    ? "(" + ref(a[0]) + " * r" + a[1].id + ")"
+                    : "(" + ref(a[0]) + " / " + ref(a[1]) + ")";
             case POW -> power(a[0], a[1]);
             case CALL -> call(n.fn, a);
             default -> ref(n);

@@ -144,6 +144,31 @@ public final class NodeFactory {
         if (a.kind == Kind.NEG) {
             return neg(mul(a.args[0], b));
         }
+        return gatherInvariants(a, b);
+    }
+
+    /**
+     * Products are kept as {@code invariant · (row-dependent product)}, with all row-invariant factors
+     * multiplied together, so that they are computed once per block instead of once per row.
+     */
+    private Node gatherInvariants(Node a, Node b) {
+        if (a.perRow && !b.perRow) {
+            Node t = a;
+            a = b;
+            b = t;
+        }
+        if (!a.perRow && b.perRow) {
+            if (b.kind == Kind.MUL && !b.args[0].perRow) {
+                return mul(mul(a, b.args[0]), b.args[1]);
+            }
+        } else if (a.perRow) {
+            if (a.kind == Kind.MUL && !a.args[0].perRow) {
+                return mul(a.args[0], mul(a.args[1], b));
+            }
+            if (b.kind == Kind.MUL && !b.args[0].perRow) {
+                return mul(b.args[0], mul(a, b.args[1]));
+            }
+        }
         return intern(Kind.MUL, 0, -1, null, null, a, b);
     }
 
@@ -162,6 +187,10 @@ public final class NodeFactory {
         }
         if (a.kind == Kind.NEG) {
             return neg(div(a.args[0], b));
+        }
+        if (a.perRow && !b.perRow) {
+            // by a row-invariant divisor: multiply by its reciprocal, computed once per block
+            return mul(intern(Kind.DIV, 0, -1, null, null, number(1), b), a);
         }
         return intern(Kind.DIV, 0, -1, null, null, a, b);
     }
