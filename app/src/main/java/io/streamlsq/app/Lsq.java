@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "lsq", mixinStandardHelpOptions = true, versionProvider = Lsq.Version.class,
         description = "Streaming nonlinear least squares for datasets larger than memory.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {FitCommand.class, GenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  lsq demo", "  lsq gen decay --rows 1000000 --out decay.csv",
             "  lsq fit --data decay.csv --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --out result.json"})
 public final class Lsq implements Runnable {

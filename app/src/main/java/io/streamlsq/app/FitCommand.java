@@ -1,0 +1,278 @@
+package io.streamlsq.app;
+
+import io.streamlsq.data.DataSource;
+import io.streamlsq.expr.ExpressionCompiler;
+import io.streamlsq.expr.ExpressionModel;
+import io.streamlsq.loss.Loss;
+import io.streamlsq.options.FitOptions;
+import io.streamlsq.problem.FitProblem;
+import io.streamlsq.scale.ScalingStrategy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lsq fit}: fits a model expression to a data file (DESIGN.md §5.1). */
+@Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fit a model expression to data. The report goes to stdout, progress to stderr.",
+            "Names in --p0 are parameters; the model's other names are data variables, read from the columns",
+            "of the same name unless --x binds them. Exit codes: 0 converged, 2 bad input, 3 stopped by a limit,",
+            "1 failed."},
+        footer = {"", "Examples:",
+            "  lsq fit --data decay.csv --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0",
+            "  lsq fit --data runs.csv --model \"A*exp(-k*t)\" --x t=time --y counts --sigma err \\",
+            "          --p0 A=100,k=0.1 --bounds k=0: --loss soft_l1 --out result.json",
+            "  lsq fit --config fit.yaml --threads 2"})
+final class FitCommand implements Callable<Integer> {
+    static final Set<String> SETTINGS = Set.of("data", "model", "x", "y", "sigma", "p0", "bounds", "fix", "loss",
+            "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
+            "absolute-sigma", "out", "quiet");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML or JSON file with the same names as the options; options given here override it.")
+    Path config;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Data: a .csv file with a header, or synthetic:PROBLEM[:ROWS[:SEED]].")
+    String data;
+
+    @Option(names = "--model", paramLabel = "EXPR", description = "Model expression, e.g. \"a*exp(-b*x)+c\" (docs/model-language.md).")
+    String model;
+
+    @Option(names = "--x", paramLabel = "COL[,COL...]",
+            description = "Columns for the model's variables, in their order of first use, or name=COL pairs.")
+    String x;
+
+    @Option(names = "--y", paramLabel = "COL", description = "Response column (default: y).")
+    String y;
+
+    @Option(names = "--sigma", paramLabel = "COL", description = "Column of per-row standard deviations; weights 1/sigma^2.")
+    String sigma;
+
+    @Option(names = "--p0", paramLabel = "name=value,...", description = "Parameters and their starting values.")
+    String p0;
+
+    @Option(names = "--bounds", paramLabel = "name=lo:hi,...", description = "Bounds; an empty side is unbounded (b=0: means b >= 0).")
+    String bounds;
+
+    @Option(names = "--fix", paramLabel = "name,...", description = "Parameters held at their starting values.")
+    String fix;
+
+    @Option(names = "--loss", paramLabel = "NAME", description = "linear (default), soft_l1, huber, cauchy or arctan.")
+    String loss;
+
+    @Option(names = "--f-scale", paramLabel = "C", description = "Soft threshold of a robust loss (default 1).")
+    Double fScale;
+
+    @Option(names = "--ftol", description = "Relative cost-reduction tolerance (default 1e-12).")
+    Double ftol;
+
+    @Option(names = "--xtol", description = "Relative parameter-change tolerance (default 1e-12).")
+    Double xtol;
+
+    @Option(names = "--gtol", description = "Gradient tolerance (default 1e-12).")
+    Double gtol;
+
+    @Option(names = "--chunk-rows", paramLabel = "N", description = "Rows per chunk (default 65536).")
+    Integer chunkRows;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--max-passes", paramLabel = "N", description = "Passes over the data the fit may spend (default 500).")
+    Integer maxPasses;
+
+    @Option(names = "--max-time", paramLabel = "DURATION", description = "Wall time limit, e.g. 90s, 20m, 2h.")
+    String maxTime;
+
+    @Option(names = "--scaling", paramLabel = "NAME", description = "Parameter scaling: auto (default), p0, bounds or none.")
+    String scaling;
+
+    @Option(names = "--absolute-sigma", description = "Sigma is absolute: do not scale the covariance by the reduced chi-square.")
+    boolean absoluteSigma;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the result JSON (docs/result-json.md) here.")
+    Path out;
+
+    @Option(names = "--quiet", description = "No progress bar and no warnings on stderr.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings s = config == null ? Settings.none() : Settings.read(config, SETTINGS);
+        String dataSpec = require(s.text("data", data), "--data");
+        String text = require(s.text("model", model), "--model");
+        Map<String, Double> start = Specs.values("--p0", s.text("p0", p0));
+        if (start.isEmpty()) {
+            throw new UsageException("--p0 is required: give every parameter a starting value, e.g. --p0 a=1,b=0.5");
+        }
+        int chunk = orDefault(s.integer("chunk-rows", chunkRows), 65_536);
+        if (chunk < 1) {
+            throw new UsageException("--chunk-rows = " + chunk + " must be >= 1");
+        }
+        DataSource source = DataSpecs.open(dataSpec, chunk);
+        List<String> names = ExpressionCompiler.names(text);
+        List<String> params = new ArrayList<>();
+        List<String> vars = new ArrayList<>();
+        for (String n : names) {
+            (start.containsKey(n) ? params : vars).add(n);
+        }
+        for (String n : start.keySet()) {
+            if (!names.contains(n)) {
+                throw new UsageException("--p0 names '" + n + "', which the model does not use (its names: "
+                        + String.join(", ", names) + ")");
+            }
+        }
+        Map<String, String> columns = bindColumns(s.text("x", x), vars, source);
+        ExpressionModel m = ExpressionCompiler.compile(text, params, vars);
+        FitProblem.Builder b = FitProblem.builder(m, source).y(orDefault(s.text("y", y), "y"));
+        columns.forEach(b::bind);
+        String sig = s.text("sigma", sigma);
+        if (sig != null) {
+            b.sigma(sig);
+        }
+        start.forEach(b::initial);
+        Map<String, double[]> bnd = Specs.bounds(s.text("bounds", bounds));
+        for (Map.Entry<String, double[]> e : bnd.entrySet()) {
+            if (!params.contains(e.getKey())) {
+                throw new UsageException("--bounds names '" + e.getKey() + "', which is not a parameter (parameters from --p0: "
+                        + String.join(", ", params) + ")");
+            }
+            b.bounds(e.getKey(), e.getValue()[0], e.getValue()[1]);
+        }
+        for (String f : Specs.names(s.text("fix", fix))) {
+            if (!params.contains(f)) {
+                throw new UsageException("--fix names '" + f + "', which is not a parameter (parameters from --p0: "
+                        + String.join(", ", params) + ")");
+            }
+            b.fix(f);
+        }
+        b.loss(Loss.parse(orDefault(s.text("loss", loss), "linear"), orDefault(s.number("f-scale", fScale), 1.0)));
+        FitProblem problem = b.build();
+        FitOptions options = options(s);
+        int nThreads = orDefault(s.integer("threads", threads), FitRunner.defaultThreads());
+        if (nThreads < 1) {
+            throw new UsageException("--threads = " + nThreads + " must be >= 1");
+        }
+        String outText = s.text("out", out == null ? null : out.toString());
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("model", text);
+        extra.put("data", dataSpec);
+        return FitRunner.run(problem, options, nThreads, s.flag("quiet", quiet), outText == null ? null : Path.of(outText),
+                extra, Cli.out(spec), Cli.err(spec));
+    }
+
+    private FitOptions options(Settings s) {
+        FitOptions.Builder o = FitOptions.builder();
+        Double v;
+        if ((v = s.number("ftol", ftol)) != null) {
+            o.ftol(v);
+        }
+        if ((v = s.number("xtol", xtol)) != null) {
+            o.xtol(v);
+        }
+        if ((v = s.number("gtol", gtol)) != null) {
+            o.gtol(v);
+        }
+        Integer passes = s.integer("max-passes", maxPasses);
+        if (passes != null) {
+            o.maxPasses(passes);
+        }
+        String t = s.text("max-time", maxTime);
+        if (t != null) {
+            o.maxTime(duration(t));
+        }
+        String sc = s.text("scaling", scaling);
+        if (sc != null) {
+            try {
+                o.scaling(ScalingStrategy.valueOf(sc.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--scaling '" + sc + "' is not one of auto, p0, bounds, none");
+            }
+        }
+        o.absoluteSigma(s.flag("absolute-sigma", absoluteSigma));
+        return o.build();
+    }
+
+    /** The model's variables → columns: from --x (in order, or name=COL), else the same names. */
+    static Map<String, String> bindColumns(String spec, List<String> vars, DataSource source) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (spec != null && !spec.isBlank()) {
+            String[] items = spec.split(",");
+            boolean named = spec.contains("=");
+            if (!named && items.length != vars.size()) {
+                throw new UsageException("--x gives " + items.length + " column(s) but the model has " + vars.size()
+                        + " variable(s) (" + String.join(", ", vars) + "); use name=COL to bind some of them");
+            }
+            for (int i = 0; i < items.length; i++) {
+                String item = items[i].trim();
+                if (named) {
+                    String[] kv = item.split("=", 2);
+                    if (kv.length != 2 || !vars.contains(kv[0].trim())) {
+                        throw new UsageException("--x: '" + item + "' must be VARIABLE=COLUMN with a variable of the model ("
+                                + String.join(", ", vars) + ")");
+                    }
+                    m.put(kv[0].trim(), kv[1].trim());
+                } else {
+                    m.put(vars.get(i), item);
+                }
+            }
+        }
+        for (String v : vars) {
+            String col = m.getOrDefault(v, v);
+            if (!source.columnNames().contains(col)) {
+                if (!m.containsKey(v)) {
+                    throw new UsageException("the model uses '" + v + "', which is neither in --p0 nor a column of "
+                            + source.describe() + " (columns: " + String.join(", ", source.columnNames()) + "); add " + v
+                            + "=VALUE to --p0 or bind it with --x " + v + "=COLUMN");
+                }
+                throw new UsageException("--x binds " + v + " to column '" + col + "', which " + source.describe()
+                        + " does not have (columns: " + String.join(", ", source.columnNames()) + ")");
+            }
+            m.put(v, col);
+        }
+        return m;
+    }
+
+    static Duration duration(String t) {
+        String s = t.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            double v = Double.parseDouble(s.substring(0, s.length() - (Character.isLetter(s.charAt(s.length() - 1)) ? 1 : 0)));
+            char unit = Character.isLetter(s.charAt(s.length() - 1)) ? s.charAt(s.length() - 1) : 's';
+            double seconds = switch (unit) {
+                case 's' -> v;
+                case 'm' -> v * 60;
+                case 'h' -> v * 3600;
+                default -> throw new NumberFormatException();
+            };
+            return Duration.ofNanos((long) (seconds * 1e9));
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new UsageException("--max-time '" + t + "' is not a duration like 90s, 20m or 2h");
+        }
+    }
+
+    private static String require(String v, String option) {
+        if (v == null || v.isBlank()) {
+            throw new UsageException(option + " is required (on the command line or in --config)");
+        }
+        return v;
+    }
+
+    private static <T> T orDefault(T v, T d) {
+        return v == null ? d : v;
+    }
+}

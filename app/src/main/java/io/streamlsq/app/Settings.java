@@ -1,0 +1,124 @@
+package io.streamlsq.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Settings of a command from a config file (YAML or JSON; the keys are the option names without the
+ * leading dashes, {@code _} and {@code -} alike), overridden by options given on the command line.
+ * Values may be written as on the command line ({@code p0: "a=1,b=2"}) or structured
+ * ({@code p0: {a: 1, b: 2}}, {@code bounds: {b: [0, 10]}}, {@code fix: [c]}, {@code x: [t]}).
+ */
+final class Settings {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Map<String, Object> values;
+    private final String origin;
+
+    private Settings(Map<String, Object> values, String origin) {
+        this.values = values;
+        this.origin = origin;
+    }
+
+    static Settings none() {
+        return new Settings(Map.of(), null);
+    }
+
+    /** Reads {@code file}, refusing keys not in {@code known}. */
+    static Settings read(Path file, Set<String> known) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        Object tree;
+        try {
+            tree = YAML.readValue(file.toFile(), Object.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UsageException("--config " + file + ": not valid YAML or JSON: " + e.getOriginalMessage());
+        }
+        if (tree == null) {
+            return new Settings(Map.of(), file.toString());
+        }
+        if (!(tree instanceof Map<?, ?> map)) {
+            throw new UsageException("--config " + file + ": the file must hold a mapping of settings (key: value)");
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = String.valueOf(e.getKey()).toLowerCase(Locale.ROOT).replace('_', '-');
+            if (!known.contains(key)) {
+                throw new UsageException("--config " + file + ": unknown setting '" + e.getKey() + "'; settings: "
+                        + known.stream().sorted().collect(Collectors.joining(", ")));
+            }
+            values.put(key, e.getValue());
+        }
+        return new Settings(values, file.toString());
+    }
+
+    /** The command-line value if given, else the file's (as text), else null. */
+    String text(String key, String cli) {
+        if (cli != null) {
+            return cli;
+        }
+        Object v = values.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Map<?, ?> m) {
+            return m.entrySet().stream().map(e -> e.getKey() + "=" + flat(e.getValue())).collect(Collectors.joining(","));
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(String::valueOf).collect(Collectors.joining(","));
+        }
+        return String.valueOf(v);
+    }
+
+    private static String flat(Object v) {
+        if (v instanceof List<?> l && l.size() == 2) {
+            return l.get(0) + ":" + l.get(1);
+        }
+        return String.valueOf(v);
+    }
+
+    Double number(String key, Double cli) {
+        if (cli != null) {
+            return cli;
+        }
+        String t = text(key, null);
+        if (t == null) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw new UsageException(origin + ": setting " + key + " = '" + t + "' is not a number");
+        }
+    }
+
+    Integer integer(String key, Integer cli) {
+        Double d = number(key, cli == null ? null : cli.doubleValue());
+        if (d == null) {
+            return null;
+        }
+        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+            throw new UsageException("setting " + key + " = " + d + " is not a whole number");
+        }
+        return d.intValue();
+    }
+
+    boolean flag(String key, boolean cli) {
+        if (cli) {
+            return true;
+        }
+        String t = text(key, null);
+        return t != null && Boolean.parseBoolean(t);
+    }
+}

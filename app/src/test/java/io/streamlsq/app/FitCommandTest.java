@@ -1,0 +1,135 @@
+package io.streamlsq.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlsq.testkit.SharedFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FitCommandTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    static Path decay;
+
+    @BeforeAll
+    static void generate() {
+        decay = dir.resolve("decay.csv");
+        Run r = Run.of("gen", "decay", "--rows", "20000", "--out", decay.toString(), "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("wrote 20000 rows"), r.out());
+    }
+
+    @Test
+    void fitsAGeneratedFileAndWritesTheResultJson() throws IOException {
+        Path out = dir.resolve("result.json");
+        Run r = Run.of("fit", "--data", decay.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0",
+                "--out", out.toString(), "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("[[Variables]]") && r.out().contains("C(a, b)"), r.out());
+        JsonNode j = JSON.readTree(out.toFile());
+        assertEquals("streamlsq-result", j.get("format").asText());
+        assertEquals(1, j.get("version").asInt());
+        assertEquals("converged", j.get("status").asText());
+        assertEquals(List.of("a", "b", "c"), List.copyOf(iterable(j.get("params").fieldNames())));
+        assertEquals(2.5, j.get("params").get("a").asDouble(), 0.01);
+        assertEquals(1.3, j.get("params").get("b").asDouble(), 0.01);
+        for (String key : List.of("stderr", "covariance", "correlation", "cost", "ssr", "rows", "dof", "reduced_chi2",
+                "passes", "rows_evaluated", "iterations", "phases", "seconds", "resumed")) {
+            assertTrue(j.has(key), "result JSON lacks " + key);
+        }
+        assertEquals(20000, j.get("rows").asLong());
+        assertEquals(19997, j.get("dof").asLong());
+        assertEquals(j.get("ssr").asDouble() / 2, j.get("cost").asDouble(), 1e-9);
+        assertEquals(3, j.get("covariance").size());
+        assertTrue(j.get("rows_evaluated").asLong() >= j.get("passes").asLong() * 20000);
+        assertTrue(j.get("iterations").get("gauss_newton").asInt() > 0);
+        assertFalse(r.err().contains("\r"), "no progress bar when stderr is not a terminal");
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> it) {
+        List<T> l = new java.util.ArrayList<>();
+        it.forEachRemaining(l::add);
+        return l;
+    }
+
+    @Test
+    void fitsTheCsvThatPandasWroteToTheReferenceFit() throws IOException {
+        Path data = SharedFiles.root().resolve("data");
+        JsonNode expected = JSON.readTree(data.resolve("expected.json").toFile()).get("decay-pandas.csv");
+        Path out = dir.resolve("pandas.json");
+        Run r = Run.of("fit", "--data", data.resolve("decay-pandas.csv").toString(), "--model",
+                expected.get("model").asText(), "--p0", "a=1,b=0.5,c=0", "--out", out.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode params = JSON.readTree(out.toFile()).get("params");
+        for (String p : List.of("a", "b", "c")) {
+            double ref = expected.get("reference_fit").get(p).asDouble();
+            assertEquals(ref, params.get(p).asDouble(), 1e-6 * Math.abs(ref), p);
+        }
+        assertEquals(expected.get("reference_ssr").asDouble(), JSON.readTree(out.toFile()).get("ssr").asDouble(), 1e-8);
+    }
+
+    @Test
+    void aConfigFileGivesTheSameNamesAndTheCommandLineOverridesIt() throws IOException {
+        Path cfg = dir.resolve("fit.yaml");
+        Files.writeString(cfg, "data: " + decay + "\nmodel: a*exp(-b*x)+c\np0: {a: 1, b: 0.5, c: 0}\n"
+                + "bounds: {c: [-0.6, 0.6]}\nmax_passes: 2\nquiet: true\n");
+        Run limited = Run.of("fit", "--config", cfg.toString());
+        assertEquals(3, limited.code(), "max_passes from the file: " + limited.out() + limited.err());
+        assertTrue(limited.out().contains("max_passes"), limited.out());
+        Run overridden = Run.of("fit", "--config", cfg.toString(), "--max-passes", "100");
+        assertEquals(0, overridden.code(), overridden.err());
+        Path json = dir.resolve("fit.json");
+        Files.writeString(json, "{\"data\": \"" + decay + "\", \"model\": \"a*exp(-b*x)+c\", \"p0\": \"a=1,b=0.5,c=0\", \"fix\": [\"c\"]}");
+        Run fromJson = Run.of("fit", "--config", json.toString(), "--quiet");
+        assertEquals(0, fromJson.code(), fromJson.err());
+        assertTrue(fromJson.out().contains("(fixed)"), fromJson.out());
+        Files.writeString(cfg, "data: x.csv\nmodle: a\n");
+        Run typo = Run.of("fit", "--config", cfg.toString());
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().contains("unknown setting 'modle'"), typo.err());
+    }
+
+    @Test
+    void fitsSyntheticDataAndNamedVariableBindings() {
+        Run r = Run.of("fit", "--data", "synthetic:decay:50000:4", "--model", "A*exp(-k*t) + base", "--x", "t=x",
+                "--p0", "A=1,k=0.5,base=0", "--bounds", "k=0:", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("A:") && r.out().contains("k:"), r.out());
+    }
+
+    @Test
+    void aPassLimitGivesExitCodeThree() {
+        Run r = Run.of("fit", "--data", decay.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0",
+                "--max-passes", "2", "--quiet");
+        assertEquals(3, r.code());
+        assertTrue(r.out().contains("max_passes"), r.out());
+    }
+
+    @Test
+    void everyCommandHasHelpWithAnExample() {
+        for (String cmd : List.of("fit", "gen", "demo")) {
+            Run r = Run.of(cmd, "--help");
+            assertEquals(0, r.code(), cmd);
+            assertTrue(r.out().contains("Example"), cmd + ": " + r.out());
+        }
+        Run top = Run.of("--help");
+        assertTrue(top.out().contains("fit") && top.out().contains("gen") && top.out().contains("demo"), top.out());
+    }
+
+    @Test
+    void theDemoRuns() {
+        Run r = Run.of("demo", "--rows", "20000", "--threads", "1", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("converged"), r.out());
+    }
+}
