@@ -243,9 +243,12 @@ final class GaussNewtonPhase implements Phase {
         }
         TrustRegionSubproblem.Solution sol = TrustRegionSubproblem.solve(ar, gr, dr, radius, damping);
         double[] trial = q.clone();
+        boolean projected = m < p;
         for (int i = 0; i < m; i++) {
             int j = idx[i];
-            trial[j] = Math.min(hi[j], Math.max(lo[j], q[j] + sol.delta()[i]));
+            double free = q[j] + sol.delta()[i];
+            trial[j] = Math.min(hi[j], Math.max(lo[j], free));
+            projected |= trial[j] != free;
         }
         double[] step = new double[p];
         double norm2 = 0;
@@ -263,8 +266,19 @@ final class GaussNewtonPhase implements Phase {
             }
             sas += step[i] * row;
         }
-        double predicted = -(gs + 0.5 * sas);
-        return new Step(trial, predicted, gs, Math.sqrt(norm2), sol.mu());
+        double mu = sol.mu();
+        double predicted;
+        double directional;
+        if (!projected && Double.isFinite(mu)) {
+            // the Levenberg-Marquardt step solves (A + μD²)s = −g, so −(gᵀs + ½sᵀAs) = ½sᵀAs + μ‖Ds‖²: MINPACK's
+            // sum of positive terms, which does not cancel when the reduction is tiny against gᵀs
+            predicted = 0.5 * sas + mu * norm2;
+            directional = -(sas + mu * norm2);
+        } else {
+            predicted = -(gs + 0.5 * sas);
+            directional = gs;
+        }
+        return new Step(trial, predicted, directional, Math.sqrt(norm2), mu);
     }
 
     /** Free parameters at a bound whose gradient would push them out: they sit out this step. */
