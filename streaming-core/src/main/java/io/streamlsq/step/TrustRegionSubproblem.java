@@ -54,10 +54,8 @@ public final class TrustRegionSubproblem {
         double[] lambda = new double[n];
         double[][] v = new double[n][];
         double[] beta = new double[n];
-        double lmax = 0;
         for (int i = 0; i < n; i++) {
             lambda[i] = Math.max(eig.getEigenvalue(i).getReal(), 0.0);
-            lmax = Math.max(lmax, lambda[i]);
             DMatrixRMaj vec = eig.getEigenVector(i);
             v[i] = vec.data.clone();
             double b = 0;
@@ -66,7 +64,10 @@ public final class TrustRegionSubproblem {
             }
             beta[i] = b;
         }
-        double cutoff = n * EPS * lmax;
+        // Directions with λ below the rounding level of the accumulated JᵀJ (about ε·λmax) are kept: their
+        // λ is noise, but their direction is the valley the fit may have to travel (MGH17 from start 1), and
+        // the damping bounds their step (β/(λ+μ) ≈ β/μ once μ ≫ λ). Only λ = 0 itself is left out.
+        double cutoff = 0;
         double mu = 0;
         double norm = norm(lambda, beta, 0, cutoff);
         if (norm > 1.1 * radius) {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,42 +42,16 @@ class NistStrdTest {
         Files.write(Path.of("target/nist-lre.md"), lines);
     }
 
-    /**
-     * Runs that do not reach the certified minimum, with the reason (docs/accuracy.md). The test also
-     * fails if one of them starts to pass, so this list stays true.
-     */
-    static final Set<String> KNOWN_LOCAL_MINIMA = Set.of(
-            // From (50, 150, -100, 1, 2) the path enters the valley b4 = b5, b2 = -b3 -> infinity and ends at
-            // a local minimum with cost 0.0123 (certified minimum: 2.72e-5).
-            "MGH17/1");
-
     @Test
     void everyRunWithTightTolerancesReachesTheCertifiedParameters() {
-        String failed = tight.stream().filter(s -> s.minParamLre() < 6 && !known(s)).map(Score::row)
+        String failed = tight.stream().filter(s -> s.minParamLre() < 6).map(Score::row)
                 .collect(Collectors.joining("\n"));
         assertTrue(failed.isEmpty(), "runs with parameter LRE < 6:\n" + failed);
     }
 
     @Test
-    void theKnownFailuresAreStillTheHonestFigures() {
-        for (Score s : tight) {
-            if (known(s)) {
-                assertTrue(s.minParamLre() < 6, s.problem() + "/" + s.start()
-                        + " now reaches LRE " + s.minParamLre() + ": remove it from KNOWN_LOCAL_MINIMA and docs/accuracy.md");
-                assertTrue(s.result().termination().isConverged(), "a known local minimum must still be a "
-                        + "converged stationary point: " + s.result().termination());
-            }
-        }
-    }
-
-    private static boolean known(Score s) {
-        return KNOWN_LOCAL_MINIMA.contains(s.problem() + "/" + s.start());
-    }
-
-    @Test
     void everyRunWithTightTolerancesReachesTheCertifiedStandardDeviations() {
-        String failed = tight.stream().filter(s -> !known(s))
-                .filter(s -> s.minSdLre() < (s.problem().equals("Lanczos1") ? 3 : 4))
+        String failed = tight.stream().filter(s -> s.minSdLre() < (s.problem().equals("Lanczos1") ? 3 : 4))
                 .map(Score::row).collect(Collectors.joining("\n"));
         assertTrue(failed.isEmpty(), "runs with standard deviation LRE below the bar:\n" + failed);
     }
