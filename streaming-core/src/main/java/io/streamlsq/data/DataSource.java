@@ -42,6 +42,14 @@ public interface DataSource extends AutoCloseable {
      */
     String fingerprint() throws IOException;
 
+    /**
+     * Rows that the source's {@link InvalidRows#SKIP} policy dropped, counted once per chunk over the
+     * distinct chunks read so far (after a full pass: the whole file). 0 for sources without such a policy.
+     */
+    default long skippedRows() {
+        return 0;
+    }
+
     /** Human-readable name used in messages, e.g. a file path. */
     String describe();
 

@@ -1,0 +1,190 @@
+package io.streamlsq.arrow;
+
+import io.streamlsq.data.Chunk;
+import io.streamlsq.data.ChunkCursor;
+import io.streamlsq.data.DataSource;
+import io.streamlsq.data.Fnv;
+import io.streamlsq.data.InvalidDataException;
+import io.streamlsq.data.InvalidRows;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.compression.CommonsCompressionFactory;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * An Arrow IPC stream ({@code .arrows}): record batches one after the other, read sequentially (a pass
+ * that starts at batch k reads and drops the k batches before it). One chunk per batch.
+ */
+public final class ArrowStreamDataSource implements DataSource {
+    private static final AtomicInteger CURSORS = new AtomicInteger();
+
+    private final Path path;
+    private final BufferAllocator allocator;
+    private final InvalidRows policy;
+    private final Schema schema;
+    private final ConcurrentHashMap<Long, Long> skipped = new ConcurrentHashMap<>();
+
+    private ArrowStreamDataSource(Path path, BufferAllocator allocator, InvalidRows policy, Schema schema) {
+        this.path = path;
+        this.allocator = allocator;
+        this.policy = policy;
+        this.schema = schema;
+    }
+
+    /** Reads the schema message. */
+    public static ArrowStreamDataSource open(Path path, BufferAllocator allocator, InvalidRows policy) throws IOException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString());
+        }
+        if (Files.size(path) == 0) {
+            throw new InvalidDataException(path + " is empty");
+        }
+        try (BufferAllocator probe = allocator.newChildAllocator("arrow-stream-schema", 0, Long.MAX_VALUE);
+                InputStream in = new BufferedInputStream(Files.newInputStream(path));
+                ArrowStreamReader reader = new ArrowStreamReader(in, probe, CommonsCompressionFactory.INSTANCE)) {
+            return new ArrowStreamDataSource(path, allocator, policy, reader.getVectorSchemaRoot().getSchema());
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidDataException(path + " is not a readable Arrow IPC stream (truncated or corrupt?): "
+                    + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<String> columnNames() {
+        return schema.getFields().stream().map(Field::getName).toList();
+    }
+
+    @Override
+    public long chunkCount() {
+        return -1;
+    }
+
+    @Override
+    public long rowCount() {
+        return -1;
+    }
+
+    @Override
+    public int maxChunkRows() {
+        return 65_536;
+    }
+
+    @Override
+    public boolean isRandomAccess() {
+        return false;
+    }
+
+    @Override
+    public long skippedRows() {
+        return skipped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Override
+    public ChunkCursor open(List<String> columns, long firstChunk) throws IOException {
+        return new Cursor(columns, BatchConverter.resolve(schema, columns, path.toString()), firstChunk);
+    }
+
+    /** Size, modification time, schema and a hash of the first 1 MiB. */
+    @Override
+    public String fingerprint() throws IOException {
+        long h = Fnv.mix(0xcbf29ce484222325L, schema.toJson().hashCode());
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] b = in.readNBytes(1 << 20);
+            for (byte x : b) {
+                h = Fnv.mix(h, x);
+            }
+        }
+        return "arrows:size=" + Files.size(path) + ":mtime=" + Files.getLastModifiedTime(path).toMillis() + ":fnv="
+                + Long.toHexString(h);
+    }
+
+    @Override
+    public String describe() {
+        return path.toString();
+    }
+
+    private final class Cursor implements ChunkCursor {
+        private final BufferAllocator child;
+        private final InputStream in;
+        private final ArrowStreamReader reader;
+        private final int[] fieldIndex;
+        private final BatchConverter converter;
+        private final Chunk chunk;
+        private final List<FieldVector> vectors = new ArrayList<>();
+        private long index;
+        private long row;
+
+        Cursor(List<String> names, int[] fieldIndex, long firstChunk) throws IOException {
+            this.fieldIndex = fieldIndex;
+            this.child = allocator.newChildAllocator("arrow-stream-cursor-" + CURSORS.incrementAndGet(), 0, Long.MAX_VALUE);
+            this.in = new BufferedInputStream(Files.newInputStream(path), 1 << 20);
+            this.reader = new ArrowStreamReader(in, child, CommonsCompressionFactory.INSTANCE);
+            this.converter = new BatchConverter(path.toString(), names, policy, 65_536);
+            this.chunk = new Chunk(names.size());
+            try {
+                while (index < firstChunk && load()) {
+                    row += reader.getVectorSchemaRoot().getRowCount();
+                    index++;
+                }
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private boolean load() throws IOException {
+            try {
+                return reader.loadNextBatch();
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidDataException(path + ": record batch " + index + " is unreadable (truncated or corrupt?): "
+                        + e.getMessage());
+            }
+        }
+
+        @Override
+        public Chunk next() throws IOException {
+            if (!load()) {
+                return null;
+            }
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            vectors.clear();
+            for (int f : fieldIndex) {
+                vectors.add(root.getVector(f));
+            }
+            long[] dropped = {0};
+            int rowsInBatch = root.getRowCount();
+            int n = converter.convert(vectors, rowsInBatch, row, dropped);
+            skipped.put(index, dropped[0]);
+            for (int c = 0; c < fieldIndex.length; c++) {
+                chunk.setColumn(c, converter.columns[c]);
+            }
+            chunk.set(index, row, 0, n);
+            index++;
+            row += rowsInBatch;
+            return chunk;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                reader.close();
+            } finally {
+                in.close();
+                child.close();
+            }
+        }
+    }
+}
