@@ -1,22 +1,28 @@
 package io.streamlsq.app;
 
+import io.streamlsq.arrow.ArrowFileDataSource;
+import io.streamlsq.arrow.ArrowStreamDataSource;
+import io.streamlsq.arrow.ParquetDataSource;
 import io.streamlsq.csv.CsvDataSource;
 import io.streamlsq.data.DataSource;
+import io.streamlsq.data.InvalidRows;
 import io.streamlsq.data.SyntheticDataSource;
 import io.streamlsq.problems.BuiltinProblem;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * Turns {@code --data} into a source: a file by its extension, or {@code synthetic:PROBLEM[:ROWS[:SEED]]}
- * for rows generated on the fly.
+ * Turns {@code --data} into a source: a file by its extension ({@code .csv}, {@code .arrow}/{@code .feather}
+ * (Arrow IPC file), {@code .arrows} (Arrow IPC stream), {@code .parquet}), or
+ * {@code synthetic:PROBLEM[:ROWS[:SEED]]} for rows generated on the fly.
  */
 final class DataSpecs {
     private DataSpecs() {
     }
 
-    static DataSource open(String spec, int chunkRows) throws IOException {
+    static DataSource open(String spec, int chunkRows, BufferAllocator allocator, InvalidRows policy) throws IOException {
         if (spec.startsWith("synthetic:")) {
             String[] parts = spec.split(":");
             if (parts.length < 2 || parts.length > 4) {
@@ -27,16 +33,36 @@ final class DataSpecs {
             long seed = parts.length > 3 ? Cli.parseCount("--data seed", parts[3]) : 1;
             return SyntheticDataSource.of(p, rows, chunkRows, seed);
         }
-        String lower = spec.toLowerCase(Locale.ROOT);
+        Path path = Path.of(spec);
+        return switch (format(spec, "--data")) {
+            case "csv" -> new CsvDataSource(path, chunkRows, policy);
+            case "arrow" -> ArrowFileDataSource.open(path, allocator, policy);
+            case "arrows" -> ArrowStreamDataSource.open(path, allocator, policy);
+            case "parquet" -> ParquetDataSource.open(path, allocator, policy);
+            default -> throw new UsageException("--data " + spec + ": HDF5 input needs --x and --y as dataset paths; "
+                    + "this build does not read .h5 files yet");
+        };
+    }
+
+    /** csv, arrow, arrows, parquet or h5, from the file name. */
+    static String format(String name, String option) {
+        String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".csv")) {
-            return new CsvDataSource(Path.of(spec), chunkRows);
+            return "csv";
         }
-        for (String ext : new String[] {".arrow", ".feather", ".arrows", ".parquet", ".h5", ".hdf5"}) {
-            if (lower.endsWith(ext)) {
-                throw new UsageException("--data " + spec + ": " + ext + " files are not supported by this build yet; "
-                        + "it reads .csv files and synthetic:PROBLEM[:ROWS[:SEED]]");
-            }
+        if (lower.endsWith(".arrow") || lower.endsWith(".feather") || lower.endsWith(".ipc")) {
+            return "arrow";
         }
-        throw new UsageException("--data " + spec + ": unknown format; use a .csv file or synthetic:PROBLEM[:ROWS[:SEED]]");
+        if (lower.endsWith(".arrows")) {
+            return "arrows";
+        }
+        if (lower.endsWith(".parquet")) {
+            return "parquet";
+        }
+        if (lower.endsWith(".h5") || lower.endsWith(".hdf5")) {
+            return "h5";
+        }
+        throw new UsageException(option + " " + name + ": unknown format; use .csv, .arrow/.feather, .arrows, .parquet "
+                + "or synthetic:PROBLEM[:ROWS[:SEED]]");
     }
 }

@@ -1,6 +1,7 @@
 package io.streamlsq.app;
 
 import io.streamlsq.data.DataSource;
+import io.streamlsq.data.InvalidRows;
 import io.streamlsq.expr.ExpressionCompiler;
 import io.streamlsq.expr.ExpressionModel;
 import io.streamlsq.loss.Loss;
@@ -16,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,7 +38,7 @@ import picocli.CommandLine.Spec;
 final class FitCommand implements Callable<Integer> {
     static final Set<String> SETTINGS = Set.of("data", "model", "x", "y", "sigma", "p0", "bounds", "fix", "loss",
             "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
-            "absolute-sigma", "out", "quiet");
+            "absolute-sigma", "out", "quiet", "skip-invalid", "memory");
 
     @Spec
     CommandSpec spec;
@@ -102,6 +105,13 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--absolute-sigma", description = "Sigma is absolute: do not scale the covariance by the reduced chi-square.")
     boolean absoluteSigma;
 
+    @Option(names = "--skip-invalid", description = "Skip (and count) rows with a null, NaN or infinite value in a used column, "
+            + "instead of refusing the file.")
+    boolean skipInvalid;
+
+    @Option(names = "--memory", paramLabel = "MIB", description = "Off-heap memory for Arrow and Parquet buffers, MiB (default 512).")
+    Integer memory;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the result JSON (docs/result-json.md) here.")
     Path out;
 
@@ -121,7 +131,16 @@ final class FitCommand implements Callable<Integer> {
         if (chunk < 1) {
             throw new UsageException("--chunk-rows = " + chunk + " must be >= 1");
         }
-        DataSource source = DataSpecs.open(dataSpec, chunk);
+        InvalidRows policy = s.flag("skip-invalid", skipInvalid) ? InvalidRows.SKIP : InvalidRows.REFUSE;
+        long memoryBytes = (long) orDefault(s.integer("memory", memory), 512) << 20;
+        try (BufferAllocator allocator = new RootAllocator(memoryBytes)) {
+            return fit(s, dataSpec, text, start, chunk, policy, allocator);
+        }
+    }
+
+    private int fit(Settings s, String dataSpec, String text, Map<String, Double> start, int chunk, InvalidRows policy,
+            BufferAllocator allocator) throws Exception {
+        DataSource source = DataSpecs.open(dataSpec, chunk, allocator, policy);
         List<String> names = ExpressionCompiler.names(text);
         List<String> params = new ArrayList<>();
         List<String> vars = new ArrayList<>();

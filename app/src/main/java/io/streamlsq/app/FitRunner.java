@@ -51,9 +51,15 @@ final class FitRunner {
             }
         }
         stdout.print(result.fullReport());
+        long skipped = problem.source().skippedRows();
+        if (skipped > 0) {
+            stdout.println("    (" + skipped + " rows with null, NaN or infinite values were skipped: --skip-invalid)");
+        }
         stdout.flush();
         if (out != null) {
-            ResultJson.write(result, extraJson, out);
+            Map<String, Object> extra = new java.util.LinkedHashMap<>(extraJson);
+            extra.put("skipped_rows", skipped);
+            ResultJson.write(result, extra, out);
         }
         return exitCode(result.termination());
     }

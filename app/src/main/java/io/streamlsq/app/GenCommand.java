@@ -1,5 +1,6 @@
 package io.streamlsq.app;
 
+import io.streamlsq.arrow.ArrowWriters;
 import io.streamlsq.csv.CsvWriter;
 import io.streamlsq.data.SyntheticDataSource;
 import io.streamlsq.problems.BuiltinProblem;
@@ -7,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Spec;
             "decay: y = a*exp(-b*x)+c, truth a=2.5 b=1.3 c=0.5, x ~ U(0,10), noise 0.05.",
             "peaks: three Gaussians plus a line (11 parameters), x ~ U(0,100), noise 0.1."},
         footer = {"", "Examples:", "  lsq gen decay --rows 1000000 --out decay.csv",
-            "  lsq gen peaks --rows 1e6 --out peaks.csv --seed 7 --noise 0.2"})
+            "  lsq gen peaks --rows 1e6 --out peaks.parquet --seed 7 --noise 0.2",
+            "  lsq gen decay --rows 1e8 --out decay.arrow --batch-rows 1000000"})
 final class GenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,7 +34,8 @@ final class GenCommand implements Callable<Integer> {
     @Option(names = "--rows", required = true, description = "Number of rows, e.g. 1000000 or 1e6.")
     String rows;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output file (.csv).")
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+            description = "Output file: .csv, .arrow (Arrow IPC file), .arrows (Arrow IPC stream) or .parquet.")
     Path out;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -38,6 +43,10 @@ final class GenCommand implements Callable<Integer> {
 
     @Option(names = "--noise", description = "Standard deviation of the noise (default: the problem's).")
     Double noise;
+
+    @Option(names = "--batch-rows", defaultValue = "65536",
+            description = "Rows per Arrow record batch or Parquet row group (default: ${DEFAULT-VALUE}).")
+    int batchRows;
 
     @Override
     public Integer call() throws Exception {
@@ -47,12 +56,26 @@ final class GenCommand implements Callable<Integer> {
         if (!(sigma >= 0)) {
             throw new UsageException("--noise = " + noise + " must be >= 0");
         }
-        String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".csv")) {
-            throw new UsageException("--out " + out + ": this build writes .csv files only (Arrow and Parquet are not supported yet)");
+        if (batchRows < 1) {
+            throw new UsageException("--batch-rows = " + batchRows + " must be >= 1");
         }
         SyntheticDataSource source = new SyntheticDataSource(p.model(), p.truth(), p.xMin(), p.xMax(), sigma, seed, n, 65_536);
-        long written = CsvWriter.write(source, List.of("x", "y"), out);
+        List<String> cols = List.of("x", "y");
+        long written;
+        String format = DataSpecs.format(out.toString(), "--out");
+        if (format.equals("csv")) {
+            written = CsvWriter.write(source, cols, out);
+        } else if (format.equals("h5")) {
+            throw new UsageException("--out " + out + ": this build does not write HDF5 files; use .csv, .arrow, .arrows or .parquet");
+        } else {
+            try (BufferAllocator allocator = new RootAllocator(1L << 30)) {
+                written = switch (format) {
+                    case "arrow" -> ArrowWriters.writeFile(source, cols, out, batchRows, allocator);
+                    case "arrows" -> ArrowWriters.writeStream(source, cols, out, batchRows, allocator);
+                    default -> ArrowWriters.writeParquet(source, cols, out, batchRows, allocator);
+                };
+            }
+        }
         StringBuilder truth = new StringBuilder();
         List<String> params = p.model().parameterNames();
         for (int k = 0; k < params.size(); k++) {

@@ -106,7 +106,8 @@ class BadInputTest {
         refused(fit(good.toString(), "--loss", "l3"), "loss 'l3' is not one of");
         refused(fit(good.toString(), "--ftol", "-1"), "ftol = -1.0 violates");
         refused(fit(good.toString(), "--max-time", "soon"), "--max-time 'soon'");
-        refused(fit("data.arrow"), ".arrow files are not supported by this build yet");
+        refused(fit("data.xlsx"), "unknown format");
+        refused(fit(dir.resolve("missing.arrow").toString()), "file not found");
         refused(Run.of("gen", "decay", "--rows", "ten", "--out", "x.csv"), "--rows = 'ten'");
     }
 

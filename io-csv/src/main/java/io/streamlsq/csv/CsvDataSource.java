@@ -7,6 +7,7 @@ import io.streamlsq.data.ChunkCursor;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.data.Fnv;
 import io.streamlsq.data.InvalidDataException;
+import io.streamlsq.data.InvalidRows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +26,8 @@ public final class CsvDataSource implements DataSource {
     private final Path path;
     private final int chunkRows;
     private final List<String> header;
+    private final InvalidRows policy;
+    private final java.util.concurrent.ConcurrentHashMap<Long, Long> skipped = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Reads the header.
@@ -33,6 +36,15 @@ public final class CsvDataSource implements DataSource {
      * @throws InvalidDataException if it is empty or its header has an empty or repeated name
      */
     public CsvDataSource(Path path, int chunkRows) throws IOException {
+        this(path, chunkRows, InvalidRows.REFUSE);
+    }
+
+    /**
+     * With {@link InvalidRows#SKIP}, rows with an empty cell or a non-finite number (NaN, Infinity) in a used
+     * column are skipped and counted; a cell that is not a number at all is always refused.
+     */
+    public CsvDataSource(Path path, int chunkRows, InvalidRows policy) throws IOException {
+        this.policy = policy;
         if (chunkRows < 1) {
             throw new IllegalArgumentException("chunk rows = " + chunkRows + " must be >= 1");
         }
@@ -133,6 +145,11 @@ public final class CsvDataSource implements DataSource {
         return path.toString();
     }
 
+    @Override
+    public long skippedRows() {
+        return skipped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     private final class Cursor implements ChunkCursor {
         private final List<String> names;
         private final int[] fields;
@@ -170,8 +187,9 @@ public final class CsvDataSource implements DataSource {
         public Chunk next() throws IOException {
             int n = 0;
             long first = row;
+            long dropped = 0;
             try {
-                while (n < chunkRows && records.hasNext()) {
+                while (row - first < chunkRows && records.hasNext()) {
                     CsvRecord rec = records.next();
                     if (rec.getFieldCount() == 1 && rec.getField(0).isEmpty()) {
                         continue; // a blank line
@@ -181,24 +199,35 @@ public final class CsvDataSource implements DataSource {
                                 + ") has " + rec.getFieldCount() + " fields but the header has " + header.size()
                                 + " (truncated or corrupt file?)", row, null);
                     }
+                    boolean good = true;
                     for (int c = 0; c < fields.length; c++) {
-                        columns[c][n] = parse(rec, fields[c], names.get(c));
+                        double v = parse(rec, fields[c], names.get(c));
+                        columns[c][n] = v;
+                        good &= Double.isFinite(v);
                     }
-                    n++;
                     row++;
+                    if (good || policy == InvalidRows.REFUSE) {
+                        n++;
+                    } else {
+                        dropped++;
+                    }
                 }
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            if (n == 0) {
+            if (n == 0 && dropped == 0) {
                 return null;
             }
+            skipped.put(chunkIndex, dropped);
             chunk.set(chunkIndex++, first, 0, n);
             return chunk;
         }
 
         private double parse(CsvRecord rec, int field, String name) {
             String s = rec.getField(field).trim();
+            if (s.isEmpty() && policy == InvalidRows.SKIP) {
+                return Double.NaN;
+            }
             if (s.isEmpty()) {
                 throw new InvalidDataException(path + ": row " + row + " (line " + rec.getStartingLineNumber()
                         + "), column '" + name + "' is empty", row, name);

@@ -75,7 +75,7 @@ final class GaussNewtonPhase implements Phase {
             double gnorm = gradientCosine(a, g, cost, held);
             if (gnorm <= o.gtol()) {
                 s.termination = new Termination.Converged(Criterion.GTOL, String.format(Locale.ROOT,
-                        "gradient cosine %.3g <= gtol = %.3g", gnorm, o.gtol()));
+                        "gradient cosine %.2e <= gtol = %.2e", gnorm, o.gtol()));
                 return iterations;
             }
             if (gnorm <= EPS) {
@@ -173,12 +173,12 @@ final class GaussNewtonPhase implements Phase {
         boolean smallReduction = Math.abs(actred) <= o.ftol() && prered <= o.ftol() && 0.5 * ratio <= 1;
         if (smallReduction) {
             s.termination = new Termination.Converged(Criterion.FTOL, String.format(Locale.ROOT,
-                    "relative cost reduction %.3g (predicted %.3g) <= ftol = %.3g", Math.abs(actred), prered, o.ftol()));
+                    "relative cost reduction %.2e (predicted %.2e) <= ftol = %.2e", Math.abs(actred), prered, o.ftol()));
             return true;
         }
         if (s.radius <= o.xtol() * xnorm) {
             s.termination = new Termination.Converged(Criterion.XTOL, String.format(Locale.ROOT,
-                    "relative step bound %.3g <= xtol = %.3g", s.radius / xnorm, o.xtol()));
+                    "relative step bound %.2e <= xtol = %.2e", s.radius / xnorm, o.xtol()));
             return true;
         }
         if (Math.abs(actred) <= EPS && prered <= EPS && 0.5 * ratio <= 1) {
