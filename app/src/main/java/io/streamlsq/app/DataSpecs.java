@@ -7,22 +7,29 @@ import io.streamlsq.csv.CsvDataSource;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.data.InvalidRows;
 import io.streamlsq.data.SyntheticDataSource;
+import io.streamlsq.hdf5.Hdf5DataSource;
 import io.streamlsq.problems.BuiltinProblem;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * Turns {@code --data} into a source: a file by its extension ({@code .csv}, {@code .arrow}/{@code .feather}
- * (Arrow IPC file), {@code .arrows} (Arrow IPC stream), {@code .parquet}), or
+ * (Arrow IPC file), {@code .arrows} (Arrow IPC stream), {@code .parquet}, {@code .h5}/{@code .hdf5}), or
  * {@code synthetic:PROBLEM[:ROWS[:SEED]]} for rows generated on the fly.
  */
 final class DataSpecs {
     private DataSpecs() {
     }
 
-    static DataSource open(String spec, int chunkRows, BufferAllocator allocator, InvalidRows policy) throws IOException {
+    /**
+     * @param hdf5Datasets for an HDF5 file, the dataset paths the fit reads (HDF5 has no table to take
+     *     columns from)
+     */
+    static DataSource open(String spec, int chunkRows, BufferAllocator allocator, InvalidRows policy,
+            List<String> hdf5Datasets) throws IOException {
         if (spec.startsWith("synthetic:")) {
             String[] parts = spec.split(":");
             if (parts.length < 2 || parts.length > 4) {
@@ -39,8 +46,7 @@ final class DataSpecs {
             case "arrow" -> ArrowFileDataSource.open(path, allocator, policy);
             case "arrows" -> ArrowStreamDataSource.open(path, allocator, policy);
             case "parquet" -> ParquetDataSource.open(path, allocator, policy);
-            default -> throw new UsageException("--data " + spec + ": HDF5 input needs --x and --y as dataset paths; "
-                    + "this build does not read .h5 files yet");
+            default -> Hdf5DataSource.open(path, hdf5Datasets, chunkRows, policy);
         };
     }
 

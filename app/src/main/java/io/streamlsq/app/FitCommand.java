@@ -4,6 +4,7 @@ import io.streamlsq.data.DataSource;
 import io.streamlsq.data.InvalidRows;
 import io.streamlsq.expr.ExpressionCompiler;
 import io.streamlsq.expr.ExpressionModel;
+import io.streamlsq.hdf5.Hdf5DataSource;
 import io.streamlsq.loss.Loss;
 import io.streamlsq.options.FitOptions;
 import io.streamlsq.problem.FitProblem;
@@ -140,7 +141,6 @@ final class FitCommand implements Callable<Integer> {
 
     private int fit(Settings s, String dataSpec, String text, Map<String, Double> start, int chunk, InvalidRows policy,
             BufferAllocator allocator) throws Exception {
-        DataSource source = DataSpecs.open(dataSpec, chunk, allocator, policy);
         List<String> names = ExpressionCompiler.names(text);
         List<String> params = new ArrayList<>();
         List<String> vars = new ArrayList<>();
@@ -153,11 +153,25 @@ final class FitCommand implements Callable<Integer> {
                         + String.join(", ", names) + ")");
             }
         }
-        Map<String, String> columns = bindColumns(s.text("x", x), vars, source);
-        ExpressionModel m = ExpressionCompiler.compile(text, params, vars);
-        FitProblem.Builder b = FitProblem.builder(m, source).y(orDefault(s.text("y", y), "y"));
-        columns.forEach(b::bind);
+        boolean hdf5 = !dataSpec.startsWith("synthetic:") && DataSpecs.format(dataSpec, "--data").equals("h5");
+        String xSpec = s.text("x", x);
+        String ySpec = orDefault(s.text("y", y), "y");
         String sig = s.text("sigma", sigma);
+        if (hdf5) {
+            xSpec = xSpec == null ? null : hdf5Paths(xSpec);
+            ySpec = Hdf5DataSource.normalize(ySpec);
+            sig = sig == null ? null : Hdf5DataSource.normalize(sig);
+        }
+        List<String> datasets = new ArrayList<>(wantedColumns(xSpec, vars, hdf5));
+        datasets.add(ySpec);
+        if (sig != null) {
+            datasets.add(sig);
+        }
+        DataSource source = DataSpecs.open(dataSpec, chunk, allocator, policy, datasets);
+        Map<String, String> columns = bindColumns(xSpec, vars, source);
+        ExpressionModel m = ExpressionCompiler.compile(text, params, vars);
+        FitProblem.Builder b = FitProblem.builder(m, source).y(ySpec);
+        columns.forEach(b::bind);
         if (sig != null) {
             b.sigma(sig);
         }
@@ -222,6 +236,38 @@ final class FitCommand implements Callable<Integer> {
         }
         o.absoluteSigma(s.flag("absolute-sigma", absoluteSigma));
         return o.build();
+    }
+
+    /** HDF5 dataset paths with a leading slash, inside an --x spec. */
+    private static String hdf5Paths(String spec) {
+        List<String> items = new ArrayList<>();
+        for (String item : spec.split(",")) {
+            String[] kv = item.split("=", 2);
+            items.add(kv.length == 2 ? kv[0].trim() + "=" + Hdf5DataSource.normalize(kv[1].trim())
+                    : Hdf5DataSource.normalize(item.trim()));
+        }
+        return String.join(",", items);
+    }
+
+    /** The columns --x names for the variables (for HDF5, variables without a binding read /NAME). */
+    private static List<String> wantedColumns(String spec, List<String> vars, boolean hdf5) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (spec != null && !spec.isBlank()) {
+            String[] items = spec.split(",");
+            for (int i = 0; i < items.length; i++) {
+                String[] kv = items[i].split("=", 2);
+                if (kv.length == 2) {
+                    m.put(kv[0].trim(), kv[1].trim());
+                } else if (i < vars.size()) {
+                    m.put(vars.get(i), kv[0].trim());
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String v : vars) {
+            out.add(m.getOrDefault(v, hdf5 ? Hdf5DataSource.normalize(v) : v));
+        }
+        return out;
     }
 
     /** The model's variables → columns: from --x (in order, or name=COL), else the same names. */

@@ -51,6 +51,19 @@ class FormatsTest {
     }
 
     @Test
+    void theHdf5FileOfH5pyFitsWithDatasetPaths() throws IOException {
+        JsonNode j = fit(DATA.resolve("decay-h5py.h5").toString(), "--x", "/data/x", "--y", "data/y", "--threads", "2");
+        JsonNode ref = JSON.readTree(DATA.resolve("expected.json").toFile()).get("decay-h5py.h5").get("reference_fit");
+        for (String p : List.of("a", "b", "c")) {
+            assertEquals(ref.get(p).asDouble(), j.get("params").get(p).asDouble(), 1e-6 * ref.get(p).asDouble(), p);
+        }
+        Run missing = Run.of("fit", "--data", DATA.resolve("decay-h5py.h5").toString(), "--model", "a*exp(-b*x)+c",
+                "--p0", "a=1,b=0.5,c=0", "--quiet");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("dataset '/x' not found") && missing.err().contains("/data/x, /data/y"), missing.err());
+    }
+
+    @Test
     void nullsAreRefusedByDefaultAndSkippedAndCountedOnRequest() throws IOException {
         String f = DATA.resolve("decay-nulls.parquet").toString();
         Run refused = Run.of("fit", "--data", f, "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0", "--quiet");
