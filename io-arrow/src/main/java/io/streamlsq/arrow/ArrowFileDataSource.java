@@ -48,10 +48,13 @@ public final class ArrowFileDataSource implements DataSource {
     private final long rows;
     private final int maxRows;
     private final AtomicLongArray skipped;
+    /** Per batch, for the memory-mapped fast path; null entries (or a null array) fall back to the stock reader. */
+    private final MappedBatches.Layout[] layouts;
     private String fingerprint;
 
     private ArrowFileDataSource(Path path, BufferAllocator allocator, InvalidRows policy, Schema schema,
-            List<ArrowBlock> blocks, int[] batchRows) {
+            List<ArrowBlock> blocks, int[] batchRows, MappedBatches.Layout[] layouts) {
+        this.layouts = layouts;
         this.path = path;
         this.allocator = allocator;
         this.policy = policy;
@@ -90,6 +93,7 @@ public final class ArrowFileDataSource implements DataSource {
             Schema schema = reader.getVectorSchemaRoot().getSchema();
             List<ArrowBlock> blocks = reader.getRecordBlocks();
             int[] counts = new int[blocks.size()];
+            MappedBatches.Layout[] layouts = new MappedBatches.Layout[blocks.size()];
             for (int k = 0; k < counts.length; k++) {
                 ArrowBlock b = blocks.get(k);
                 if (b.getOffset() + b.getMetadataLength() + b.getBodyLength() > Files.size(path)) {
@@ -105,8 +109,9 @@ public final class ArrowFileDataSource implements DataSource {
                     throw new InvalidDataException(path + ": record batch " + k + " has unreadable metadata (corrupt file?)");
                 }
                 counts[k] = (int) rb.length();
+                layouts[k] = MappedBatches.layout(schema, rb, b.getOffset() + b.getMetadataLength());
             }
-            return new ArrowFileDataSource(path, allocator, policy, schema, blocks, counts);
+            return new ArrowFileDataSource(path, allocator, policy, schema, blocks, counts, layouts);
         } catch (InvalidDataException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -203,6 +208,7 @@ public final class ArrowFileDataSource implements DataSource {
         private final BatchConverter converter;
         private final Chunk chunk;
         private final List<FieldVector> vectors = new ArrayList<>();
+        private final MappedBatches.Window window;
         private long next;
 
         Cursor(List<String> names, int[] fieldIndex, long firstChunk) throws IOException {
@@ -222,6 +228,7 @@ public final class ArrowFileDataSource implements DataSource {
             }
             this.channel = ch;
             this.reader = r;
+            this.window = new MappedBatches.Window(ch);
             this.converter = new BatchConverter(path.toString(), names, policy, maxRows);
             this.chunk = new Chunk(names.size());
             this.next = firstChunk;
@@ -233,6 +240,10 @@ public final class ArrowFileDataSource implements DataSource {
                 return null;
             }
             int k = (int) next;
+            if (mapped(k)) {
+                next++;
+                return chunk;
+            }
             try {
                 if (!reader.loadRecordBatch(blocks.get(k))) {
                     throw new InvalidDataException(path + ": record batch " + k + " could not be read (truncated?)");
@@ -255,6 +266,39 @@ public final class ArrowFileDataSource implements DataSource {
             chunk.set(k, firstRow[k], 0, n);
             next++;
             return chunk;
+        }
+
+        /** The fast path: values straight from the mapping when batch k is uncompressed and the columns have no nulls. */
+        private boolean mapped(int k) throws IOException {
+            MappedBatches.Layout layout = layouts[k];
+            if (layout == null || layout.compressed()) {
+                return false;
+            }
+            for (int f : fieldIndex) {
+                if (layout.nullCount()[f] != 0 || layout.valueOffset()[f] < 0) {
+                    return false;
+                }
+            }
+            int rowsInBatch = batchRows[k];
+            if (converter.columns[0].length < rowsInBatch) {
+                converter.columns = new double[fieldIndex.length][rowsInBatch];
+            }
+            try {
+                for (int c = 0; c < fieldIndex.length; c++) {
+                    int f = fieldIndex[c];
+                    window.read(layout.valueOffset()[f], schema.getFields().get(f).getType(), converter.columns[c], rowsInBatch);
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidDataException(path + ": record batch " + k + " is unreadable (truncated or corrupt?): "
+                        + e.getMessage());
+            }
+            int n = policy == InvalidRows.SKIP ? BatchConverter.dropNonFinite(converter.columns, rowsInBatch) : rowsInBatch;
+            skipped.set(k, rowsInBatch - n);
+            for (int c = 0; c < fieldIndex.length; c++) {
+                chunk.setColumn(c, converter.columns[c]);
+            }
+            chunk.set(k, firstRow[k], 0, n);
+            return true;
         }
 
         @Override

@@ -114,6 +114,26 @@ final class BatchConverter {
         return kept;
     }
 
+    /** Keeps the rows where every column is finite, in order; returns how many. */
+    static int dropNonFinite(double[][] columns, int rows) {
+        int kept = 0;
+        for (int i = 0; i < rows; i++) {
+            boolean good = true;
+            for (double[] col : columns) {
+                good &= Double.isFinite(col[i]);
+            }
+            if (good) {
+                if (kept != i) {
+                    for (double[] col : columns) {
+                        col[kept] = col[i];
+                    }
+                }
+                kept++;
+            }
+        }
+        return kept;
+    }
+
     private static void copy(FieldVector v, double[] out, int n) {
         if (v instanceof Float8Vector f) {
             f.getDataBuffer().nioBuffer(0, n * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, 0, n);

@@ -1,0 +1,137 @@
+package io.streamlsq.arrow;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.List;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The fast path of {@link ArrowFileDataSource}: where a record batch is uncompressed and a column has no
+ * nulls, its values are read straight from a memory mapping of the file into the chunk's buffers — one
+ * copy, instead of the stock reader's copy into Arrow buffers followed by ours. The layout of every batch
+ * (where each column's value buffer starts, its null count) comes from the batch metadata, read once.
+ */
+final class MappedBatches {
+    private static final long WINDOW = 256L << 20;
+
+    /** Per batch: absolute file offset of each field's value buffer (-1: no fast path), and its null count. */
+    record Layout(long[] valueOffset, long[] nullCount, boolean compressed) {
+    }
+
+    private MappedBatches() {
+    }
+
+    /** How many IPC buffers a field of this type has, or -1 when the fast path does not handle the schema. */
+    static int bufferCount(Field f) {
+        if (!f.getChildren().isEmpty()) {
+            return -1;
+        }
+        ArrowType t = f.getType();
+        if (t instanceof ArrowType.Utf8 || t instanceof ArrowType.Binary || t instanceof ArrowType.LargeUtf8
+                || t instanceof ArrowType.LargeBinary) {
+            return 3;
+        }
+        if (t instanceof ArrowType.Null) {
+            return 0;
+        }
+        if (t instanceof ArrowType.Int || t instanceof ArrowType.FloatingPoint || t instanceof ArrowType.Bool
+                || t instanceof ArrowType.Date || t instanceof ArrowType.Time || t instanceof ArrowType.Timestamp
+                || t instanceof ArrowType.Decimal || t instanceof ArrowType.Duration || t instanceof ArrowType.Interval
+                || t instanceof ArrowType.FixedSizeBinary) {
+            return 2;
+        }
+        return -1;
+    }
+
+    /** The layout of one batch from its metadata, or null when the schema is not flat. */
+    static Layout layout(Schema schema, RecordBatch rb, long bodyStart) {
+        List<Field> fields = schema.getFields();
+        long[] offsets = new long[fields.size()];
+        long[] nulls = new long[fields.size()];
+        int buffer = 0;
+        if (rb.nodesLength() != fields.size()) {
+            return null;
+        }
+        for (int f = 0; f < fields.size(); f++) {
+            int count = bufferCount(fields.get(f));
+            if (count < 0) {
+                return null;
+            }
+            nulls[f] = rb.nodes(f).nullCount();
+            offsets[f] = count == 2 ? bodyStart + rb.buffers(buffer + 1).offset() : -1;
+            buffer += count;
+        }
+        if (buffer != rb.buffersLength()) {
+            return null;
+        }
+        return new Layout(offsets, nulls, rb.compression() != null);
+    }
+
+    /** A moving read-only mapping of the file. Not thread-safe: one per cursor. */
+    static final class Window {
+        private final FileChannel channel;
+        private final long size;
+        private MappedByteBuffer map;
+        private long start = -1;
+        private long end = -1;
+
+        Window(FileChannel channel) throws IOException {
+            this.channel = channel;
+            this.size = channel.size();
+        }
+
+        /** Copies {@code n} values of the given type at file offset {@code at} into {@code out}, widened to double. */
+        void read(long at, ArrowType type, double[] out, int n) throws IOException {
+            int width = width(type);
+            long len = (long) n * width;
+            if (at < 0 || at + len > size) {
+                throw new IOException("a value buffer ends past the end of the file (truncated?)");
+            }
+            if (map == null || at < start || at + len > end) {
+                start = at;
+                end = Math.min(size, at + Math.max(len, WINDOW));
+                map = channel.map(FileChannel.MapMode.READ_ONLY, start, end - start);
+                map.order(ByteOrder.LITTLE_ENDIAN);
+            }
+            int pos = (int) (at - start);
+            if (type instanceof ArrowType.FloatingPoint fp) {
+                if (fp.getPrecision() == FloatingPointPrecision.DOUBLE) {
+                    map.slice(pos, (int) len).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, 0, n);
+                } else {
+                    var fb = map.slice(pos, (int) len).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                    for (int i = 0; i < n; i++) {
+                        out[i] = fb.get(i);
+                    }
+                }
+                return;
+            }
+            ArrowType.Int it = (ArrowType.Int) type;
+            var b = map.slice(pos, (int) len).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                out[i] = switch (it.getBitWidth()) {
+                    case 8 -> it.getIsSigned() ? b.get(i) : b.get(i) & 0xff;
+                    case 16 -> it.getIsSigned() ? b.getShort(2 * i) : b.getShort(2 * i) & 0xffff;
+                    case 32 -> it.getIsSigned() ? b.getInt(4 * i) : b.getInt(4 * i) & 0xffffffffL;
+                    default -> it.getIsSigned() ? b.getLong(8 * i) : unsignedLong(b.getLong(8 * i));
+                };
+            }
+        }
+
+        private static double unsignedLong(long v) {
+            return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
+        }
+
+        static int width(ArrowType type) {
+            if (type instanceof ArrowType.FloatingPoint fp) {
+                return fp.getPrecision() == FloatingPointPrecision.DOUBLE ? 8 : 4;
+            }
+            return ((ArrowType.Int) type).getBitWidth() / 8;
+        }
+    }
+}
