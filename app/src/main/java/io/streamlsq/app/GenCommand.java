@@ -68,7 +68,8 @@ final class GenCommand implements Callable<Integer> {
         } else if (format.equals("h5")) {
             throw new UsageException("--out " + out + ": this build does not write HDF5 files; use .csv, .arrow, .arrows or .parquet");
         } else {
-            try (BufferAllocator allocator = new RootAllocator(1L << 30)) {
+            // Arrow Dataset's Parquet writer stages many rows in direct memory before it writes a row group
+            try (BufferAllocator allocator = new RootAllocator(4L << 30)) {
                 written = switch (format) {
                     case "arrow" -> ArrowWriters.writeFile(source, cols, out, batchRows, allocator);
                     case "arrows" -> ArrowWriters.writeStream(source, cols, out, batchRows, allocator);

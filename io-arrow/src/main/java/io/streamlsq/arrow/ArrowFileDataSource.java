@@ -309,6 +309,7 @@ public final class ArrowFileDataSource implements DataSource {
         @Override
         public void close() throws IOException {
             try {
+                window.close();
                 reader.close();
             } finally {
                 channel.close();

@@ -16,9 +16,41 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * nulls, its values are read straight from a memory mapping of the file into the chunk's buffers — one
  * copy, instead of the stock reader's copy into Arrow buffers followed by ours. The layout of every batch
  * (where each column's value buffer starts, its null count) comes from the batch metadata, read once.
+ * Each cursor maps one window of at most 64 MiB (or one batch) at a time and unmaps it when it moves, so
+ * the mapped part of the resident set stays at a window per worker.
  */
 final class MappedBatches {
-    private static final long WINDOW = 256L << 20;
+    private static final long WINDOW = Long.getLong("streamlsq.arrow.window.mib", 128) << 20;
+    /** sun.misc.Unsafe (module jdk.unsupported) to unmap a window at once rather than at some later GC. */
+    private static final Object UNSAFE;
+    private static final java.lang.reflect.Method INVOKE_CLEANER;
+
+    static {
+        Object unsafe = null;
+        java.lang.reflect.Method cleaner = null;
+        try {
+            Class<?> c = Class.forName("sun.misc.Unsafe");
+            java.lang.reflect.Field f = c.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            unsafe = f.get(null);
+            cleaner = c.getMethod("invokeCleaner", java.nio.ByteBuffer.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            unsafe = null; // mappings are then released by the GC
+        }
+        UNSAFE = unsafe;
+        INVOKE_CLEANER = cleaner;
+    }
+
+    /** Unmaps {@code map} now; no view of it may be used afterwards. */
+    static void unmap(MappedByteBuffer map) {
+        if (map != null && INVOKE_CLEANER != null) {
+            try {
+                INVOKE_CLEANER.invoke(UNSAFE, map);
+            } catch (ReflectiveOperationException e) {
+                // left to the GC
+            }
+        }
+    }
 
     /** Per batch: absolute file offset of each field's value buffer (-1: no fast path), and its null count. */
     record Layout(long[] valueOffset, long[] nullCount, boolean compressed) {
@@ -94,6 +126,8 @@ final class MappedBatches {
                 throw new IOException("a value buffer ends past the end of the file (truncated?)");
             }
             if (map == null || at < start || at + len > end) {
+                unmap(map); // the old window's pages leave the resident set now, not at some later GC
+                map = null;
                 start = at;
                 end = Math.min(size, at + Math.max(len, WINDOW));
                 map = channel.map(FileChannel.MapMode.READ_ONLY, start, end - start);
@@ -121,6 +155,12 @@ final class MappedBatches {
                     default -> it.getIsSigned() ? b.getLong(8 * i) : unsignedLong(b.getLong(8 * i));
                 };
             }
+        }
+
+        /** Unmaps the current window. */
+        void close() {
+            unmap(map);
+            map = null;
         }
 
         private static double unsignedLong(long v) {
