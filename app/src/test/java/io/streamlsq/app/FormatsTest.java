@@ -51,6 +51,21 @@ class FormatsTest {
     }
 
     @Test
+    void theFloat32ParquetPeaksFileFitsThroughItsExpression() throws IOException {
+        JsonNode e = JSON.readTree(DATA.resolve("expected.json").toFile()).get("peaks-f32.parquet");
+        StringBuilder p0 = new StringBuilder();
+        e.get("p0").fields().forEachRemaining(f -> p0.append(p0.length() > 0 ? "," : "").append(f.getKey()).append('=')
+                .append(f.getValue().asDouble()));
+        Path out = dir.resolve("peaks.json");
+        Run r = Run.of("fit", "--data", DATA.resolve("peaks-f32.parquet").toString(), "--model", e.get("model").asText(),
+                "--p0", p0.toString(), "--quiet", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode params = JSON.readTree(out.toFile()).get("params");
+        e.get("reference_fit").fields().forEachRemaining(f -> assertEquals(f.getValue().asDouble(),
+                params.get(f.getKey()).asDouble(), 1e-6 * Math.abs(f.getValue().asDouble()), f.getKey()));
+    }
+
+    @Test
     void theHdf5FileOfH5pyFitsWithDatasetPaths() throws IOException {
         JsonNode j = fit(DATA.resolve("decay-h5py.h5").toString(), "--x", "/data/x", "--y", "data/y", "--threads", "2");
         JsonNode ref = JSON.readTree(DATA.resolve("expected.json").toFile()).get("decay-h5py.h5").get("reference_fit");

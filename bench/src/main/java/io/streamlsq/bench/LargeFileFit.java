@@ -74,9 +74,11 @@ public final class LargeFileFit {
                 }
                 System.out.printf(Locale.ROOT, "{\"file\":\"%s\",\"bytes\":%d,\"rows\":%d,\"threads\":%d,\"seconds\":%.1f,"
                         + "\"passes\":%d,\"status\":\"%s\",\"peak_heap_pools_mib\":%.1f,\"max_heap_mib\":%.1f,"
-                        + "\"peak_rss_mib\":%.1f,\"arrow_peak_mib\":%.1f,\"b\":%.6f}%n", file.getFileName(), Files.size(file),
+                        + "\"peak_rss_mib\":%.1f,\"rss_anon_mib_at_end\":%.1f,\"rss_file_mib_at_end\":%.1f,"
+                        + "\"arrow_peak_mib\":%.1f,\"b\":%.6f}%n", file.getFileName(), Files.size(file),
                         r.rows(), threads, seconds, r.passes(), r.termination().status(), heap / 1048576.0,
                         Runtime.getRuntime().maxMemory() / 1048576.0, LargeSyntheticFit.peakRssKib() / 1024.0,
+                        LargeSyntheticFit.statusKib("RssAnon") / 1024.0, LargeSyntheticFit.statusKib("RssFile") / 1024.0,
                         allocator.getPeakMemoryAllocation() / 1048576.0, r.value("b"));
             } finally {
                 pool.shutdownNow();

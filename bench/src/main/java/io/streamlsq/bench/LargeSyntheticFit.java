@@ -28,6 +28,20 @@ public final class LargeSyntheticFit {
     private LargeSyntheticFit() {
     }
 
+    /** A field of /proc/self/status in KiB (e.g. RssAnon, RssFile), or -1. */
+    static long statusKib(String field) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     /** VmHWM of this process from /proc (Linux), or -1. */
     static long peakRssKib() {
         try {

@@ -75,6 +75,7 @@ public final class ArrowWriters {
         try (BufferAllocator child = allocator.newChildAllocator("parquet-writer", 0, Long.MAX_VALUE);
                 SourceReader reader = new SourceReader(child, source, columns, batchRows)) {
             DatasetFileWriter.write(child, reader, FileFormat.PARQUET, dir.toUri().toString());
+            awaitRelease(child);
             List<Path> parts;
             try (Stream<Path> s = Files.list(dir)) {
                 parts = s.toList();
@@ -89,6 +90,22 @@ public final class ArrowWriters {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
+            }
+        }
+    }
+
+    /**
+     * The native writer releases the exported stream's schema on one of its own threads, shortly after
+     * {@code write} returns; wait (at most 2 s) for it before the allocator is closed and checked.
+     */
+    private static void awaitRelease(BufferAllocator allocator) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (allocator.getAllocatedMemory() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
