@@ -18,9 +18,11 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * A CSV file with a header line, read as a stream (never loaded whole) by FastCSV. Sequential: each pass
- * reads the file from the start; chunks are {@code chunkRows} consecutive rows. The requested columns
- * must hold numbers; an empty cell or a non-number is refused with its row, line and column.
+ * A CSV file with a header line, streamed by FastCSV (never loaded whole); chunks are {@code chunkRows}
+ * consecutive records. On construction one quote-aware scan of the bytes records where every chunk starts,
+ * so the source is random access: each worker parses its own chunks from their offsets (parsing is the
+ * cost of a CSV pass, about 10× the model's). The requested columns must hold numbers; an empty cell or a
+ * non-number is refused with its row, line and column.
  */
 public final class CsvDataSource implements DataSource {
     private final Path path;
@@ -28,6 +30,7 @@ public final class CsvDataSource implements DataSource {
     private final List<String> header;
     private final InvalidRows policy;
     private final java.util.concurrent.ConcurrentHashMap<Long, Long> skipped = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Index index;
 
     /**
      * Reads the header.
@@ -76,6 +79,61 @@ public final class CsvDataSource implements DataSource {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        this.index = Index.scan(path, chunkRows);
+    }
+
+    /** Byte offset and line of the first record of every chunk, and the number of data records. */
+    record Index(long[] offset, long[] line, long records) {
+        static Index scan(Path path, int chunkRows) throws IOException {
+            java.util.List<Long> offsets = new ArrayList<>();
+            java.util.List<Long> lines = new ArrayList<>();
+            long records = 0;
+            long pos = 0;
+            long lineNo = 1;
+            boolean quoted = false;
+            boolean headerDone = false;
+            boolean lineHasContent = false;
+            long lineStart = 0;
+            byte[] buf = new byte[1 << 20];
+            try (java.io.InputStream in = Files.newInputStream(path)) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    for (int i = 0; i < n; i++, pos++) {
+                        byte b = buf[i];
+                        if (b == '"') {
+                            quoted = !quoted;
+                            lineHasContent = true;
+                        } else if (b == '\n' && !quoted) {
+                            if (lineHasContent) {
+                                if (!headerDone) {
+                                    headerDone = true;
+                                } else {
+                                    if (records % chunkRows == 0) {
+                                        offsets.add(lineStart);
+                                        lines.add(lineNo);
+                                    }
+                                    records++;
+                                }
+                            }
+                            lineNo++;
+                            lineStart = pos + 1;
+                            lineHasContent = false;
+                        } else if (b != '\r') {
+                            lineHasContent = true;
+                        }
+                    }
+                }
+            }
+            if (lineHasContent && headerDone) {
+                if (records % chunkRows == 0) {
+                    offsets.add(lineStart);
+                    lines.add(lineNo);
+                }
+                records++;
+            }
+            return new Index(offsets.stream().mapToLong(Long::longValue).toArray(),
+                    lines.stream().mapToLong(Long::longValue).toArray(), records);
+        }
     }
 
     @Override
@@ -85,12 +143,12 @@ public final class CsvDataSource implements DataSource {
 
     @Override
     public long chunkCount() {
-        return -1;
+        return index.offset().length;
     }
 
     @Override
     public long rowCount() {
-        return -1;
+        return index.records();
     }
 
     @Override
@@ -100,7 +158,7 @@ public final class CsvDataSource implements DataSource {
 
     @Override
     public boolean isRandomAccess() {
-        return false;
+        return true;
     }
 
     @Override
@@ -153,55 +211,59 @@ public final class CsvDataSource implements DataSource {
     private final class Cursor implements ChunkCursor {
         private final List<String> names;
         private final int[] fields;
-        private final CsvReader<CsvRecord> reader;
-        private final Iterator<CsvRecord> records;
         private final double[][] columns;
         private final Chunk chunk;
+        private final java.nio.channels.FileChannel channel;
         private long chunkIndex;
-        private long row;
 
         Cursor(List<String> names, int[] fields, long firstChunk) throws IOException {
             this.names = names;
             this.fields = fields;
-            this.reader = CsvReader.builder().ofCsvRecord(path);
-            this.records = reader.iterator();
             this.columns = new double[fields.length][chunkRows];
             this.chunk = new Chunk(fields.length);
             for (int c = 0; c < fields.length; c++) {
                 chunk.setColumn(c, columns[c]);
             }
-            try {
-                records.next(); // header
-                for (long skip = firstChunk * chunkRows; skip > 0 && records.hasNext(); skip--) {
-                    records.next();
-                    row++;
-                }
-            } catch (UncheckedIOException e) {
-                reader.close();
-                throw e.getCause();
-            }
+            this.channel = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.READ);
             this.chunkIndex = firstChunk;
         }
 
         @Override
+        public void seek(long chunk) {
+            chunkIndex = chunk;
+        }
+
+        @Override
         public Chunk next() throws IOException {
+            if (chunkIndex >= index.offset().length) {
+                return null;
+            }
+            int k = (int) chunkIndex;
+            long first = (long) k * chunkRows;
+            long records = Math.min(chunkRows, index.records() - first);
+            channel.position(index.offset()[k]);
+            java.io.Reader text = new java.io.InputStreamReader(java.nio.channels.Channels.newInputStream(channel),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            CsvReader<CsvRecord> reader = CsvReader.builder().ofCsvRecord(text);
+            Iterator<CsvRecord> it = reader.iterator();
             int n = 0;
-            long first = row;
             long dropped = 0;
+            long row = first;
             try {
-                while (row - first < chunkRows && records.hasNext()) {
-                    CsvRecord rec = records.next();
+                while (row - first < records && it.hasNext()) {
+                    CsvRecord rec = it.next();
+                    long line = index.line()[k] + rec.getStartingLineNumber() - 1;
                     if (rec.getFieldCount() == 1 && rec.getField(0).isEmpty()) {
                         continue; // a blank line
                     }
                     if (rec.getFieldCount() != header.size()) {
-                        throw new InvalidDataException(path + ": row " + row + " (line " + rec.getStartingLineNumber()
-                                + ") has " + rec.getFieldCount() + " fields but the header has " + header.size()
+                        throw new InvalidDataException(path + ": row " + row + " (line " + line + ") has "
+                                + rec.getFieldCount() + " fields but the header has " + header.size()
                                 + " (truncated or corrupt file?)", row, null);
                     }
                     boolean good = true;
                     for (int c = 0; c < fields.length; c++) {
-                        double v = parse(rec, fields[c], names.get(c));
+                        double v = parse(rec, fields[c], names.get(c), row, line);
                         columns[c][n] = v;
                         good &= Double.isFinite(v);
                     }
@@ -215,35 +277,32 @@ public final class CsvDataSource implements DataSource {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            if (n == 0 && dropped == 0) {
-                return null;
-            }
             skipped.put(chunkIndex, dropped);
             chunk.set(chunkIndex++, first, 0, n);
             return chunk;
         }
 
-        private double parse(CsvRecord rec, int field, String name) {
+        private double parse(CsvRecord rec, int field, String name, long row, long line) {
             String s = rec.getField(field).trim();
             if (s.isEmpty() && policy == InvalidRows.SKIP) {
                 return Double.NaN;
             }
             if (s.isEmpty()) {
-                throw new InvalidDataException(path + ": row " + row + " (line " + rec.getStartingLineNumber()
-                        + "), column '" + name + "' is empty", row, name);
+                throw new InvalidDataException(path + ": row " + row + " (line " + line + "), column '" + name
+                        + "' is empty", row, name);
             }
             try {
                 return Double.parseDouble(s);
             } catch (NumberFormatException e) {
                 String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-                throw new InvalidDataException(path + ": row " + row + " (line " + rec.getStartingLineNumber()
-                        + "), column '" + name + "': '" + shown + "' is not a number", row, name);
+                throw new InvalidDataException(path + ": row " + row + " (line " + line + "), column '" + name + "': '"
+                        + shown + "' is not a number", row, name);
             }
         }
 
         @Override
         public void close() throws IOException {
-            reader.close();
+            channel.close();
         }
     }
 }

@@ -44,6 +44,52 @@ class CsvDataSourceTest {
     }
 
     @Test
+    void chunksStartAtTheRightRecordsWithQuotesBlankLinesAndCrlf() throws Exception {
+        Path f = dir.resolve("q.csv");
+        StringBuilder b = new StringBuilder("\"x\",y,note\r\n");
+        for (int i = 0; i < 25; i++) {
+            b.append(i).append(',').append(2 * i).append(',').append(i % 7 == 0 ? "\"two\nlines, \"\"quoted\"\"\"" : "plain")
+                    .append(i % 5 == 0 ? "\r\n\r\n" : "\r\n");
+        }
+        Files.writeString(f, b);
+        CsvDataSource csv = new CsvDataSource(f, 4);
+        assertEquals(25, csv.rowCount());
+        assertEquals(7, csv.chunkCount());
+        try (ChunkCursor c = csv.open(List.of("y", "x"), 0)) {
+            for (int k = 6; k >= 0; k--) {
+                c.seek(k);
+                Chunk ch = c.next();
+                assertEquals(k * 4L, ch.firstRow());
+                assertEquals(k == 6 ? 1 : 4, ch.rows());
+                for (int i = 0; i < ch.rows(); i++) {
+                    assertEquals(k * 4 + i, ch.get(1, i), 0.0);
+                    assertEquals(2 * (k * 4 + i), ch.get(0, i), 0.0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void parallelPassesGiveTheBitsOfOneThread() throws Exception {
+        SyntheticDataSource src = SyntheticDataSource.of(BuiltinProblem.DECAY, 30_000, 1_000, 9);
+        Path f = dir.resolve("p.csv");
+        CsvWriter.write(src, List.of("x", "y"), f);
+        CsvDataSource csv = new CsvDataSource(f, 2_000);
+        var problem = io.streamlsq.problem.FitProblem.builder(BuiltinProblem.DECAY.model(), csv).initial(1, 0.5, 0).build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var one = io.streamlsq.testkit.Fits.fit(problem, io.streamlsq.options.FitOptions.defaults(),
+                    io.streamlsq.exec.PassExecutor.sequential());
+            var two = io.streamlsq.testkit.Fits.fit(problem, io.streamlsq.options.FitOptions.defaults(),
+                    io.streamlsq.exec.PassExecutor.parallel(pool, 2));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(one.values(), two.values());
+            assertTrue(one.termination().isConverged());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theFingerprintChangesWithTheContent() throws Exception {
         Path f = dir.resolve("f.csv");
         Files.writeString(f, "x,y\n1,2\n3,4\n");
