@@ -22,7 +22,7 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--problem", defaultValue = "decay", description = "decay or peaks (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--problem", defaultValue = "decay", description = "decay, peaks or gauss2d (default: ${DEFAULT-VALUE}).")
     String problem;
 
     @Option(names = "--rows", defaultValue = "1e7", description = "Rows to generate (default: ${DEFAULT-VALUE}).")

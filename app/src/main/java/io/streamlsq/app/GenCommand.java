@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code lsq gen}: writes rows of a built-in problem with known truth. */
 @Command(name = "gen", mixinStandardHelpOptions = true,
-        description = {"Write rows of a built-in problem with known truth (columns x, y).",
+        description = {"Write rows of a built-in problem with known truth (columns x, y; x, w, y for gauss2d).",
             "decay: y = a*exp(-b*x)+c, truth a=2.5 b=1.3 c=0.5, x ~ U(0,10), noise 0.05.",
-            "peaks: three Gaussians plus a line (11 parameters), x ~ U(0,100), noise 0.1."},
+            "peaks: three Gaussians plus a line (11 parameters), x ~ U(0,100), noise 0.1.",
+            "gauss2d: A*exp(-((x-x0)^2+(w-y0)^2)/(2*s^2))+c, truth 5, 2, -1, 1.5, 0.3, x, w ~ U(-5,5)."},
         footer = {"", "Examples:", "  lsq gen decay --rows 1000000 --out decay.csv",
             "  lsq gen peaks --rows 1e6 --out peaks.parquet --seed 7 --noise 0.2",
             "  lsq gen decay --rows 1e8 --out decay.arrow --batch-rows 1000000"})
@@ -28,7 +29,7 @@ final class GenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PROBLEM", description = "decay or peaks.")
+    @Parameters(index = "0", paramLabel = "PROBLEM", description = "decay, peaks or gauss2d.")
     String problem;
 
     @Option(names = "--rows", required = true, description = "Number of rows, e.g. 1000000 or 1e6.")
@@ -60,7 +61,8 @@ final class GenCommand implements Callable<Integer> {
             throw new UsageException("--batch-rows = " + batchRows + " must be >= 1");
         }
         SyntheticDataSource source = new SyntheticDataSource(p.model(), p.truth(), p.xMin(), p.xMax(), sigma, seed, n, 65_536);
-        List<String> cols = List.of("x", "y");
+        List<String> cols = new java.util.ArrayList<>(p.model().variableNames());
+        cols.add("y");
         long written;
         String format = DataSpecs.format(out.toString(), "--out");
         if (format.equals("csv")) {

@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PassBenchmark {
     static final int ROWS = 1_000_000;
 
-    @Param({"decay", "peaks"})
+    @Param({"decay", "peaks", "gauss2d"})
     public String problem;
 
     @Param({"1", "2"})
@@ -61,6 +61,7 @@ public class PassBenchmark {
     public String model;
 
     private InMemoryDataSource source;
+    private List<String> columns;
     private List<ChunkEvaluator> evaluators;
     private double[] theta;
     private ExecutorService pool;
@@ -70,6 +71,8 @@ public class PassBenchmark {
     public void setUp() {
         BuiltinProblem p = BuiltinProblem.named(problem);
         source = Data.materialize(SyntheticDataSource.of(p, ROWS, 65_536, 1), 65_536);
+        columns = new ArrayList<>(p.model().variableNames());
+        columns.add("y");
         int params = p.truth().length;
         int[] all = new int[params];
         for (int k = 0; k < params; k++) {
@@ -77,7 +80,7 @@ public class PassBenchmark {
         }
         evaluators = new ArrayList<>();
         for (int w = 0; w < threads; w++) {
-            evaluators.add(new ChunkEvaluator(model(p), all, List.of("x", "y"), false, Loss.linear(),
+            evaluators.add(new ChunkEvaluator(model(p), all, columns, false, Loss.linear(),
                     ChunkEvaluator.DEFAULT_BLOCK_ROWS));
         }
         theta = p.start();
@@ -101,7 +104,7 @@ public class PassBenchmark {
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public double pass() throws IOException {
-        PassResult r = executor.run(PassRequest.full(source, List.of("x", "y"), evaluators, theta, level, null));
+        PassResult r = executor.run(PassRequest.full(source, columns, evaluators, theta, level, null));
         return r.sums().ssr();
     }
 }

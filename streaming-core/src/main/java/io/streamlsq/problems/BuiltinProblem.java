@@ -29,9 +29,16 @@ public record BuiltinProblem(String name, Supplier<Model> modelFactory, double[]
             new double[] {3, 20, 4, 2, 50, 6, 1.5, 75, 3, 0.5, 0.01},
             new double[] {2.5, 22, 5, 2.5, 48, 5, 1.0, 77, 4, 0.0, 0.0}, 0.0, 100.0, 0.1);
 
+    /**
+     * A 2-D Gaussian spot (A, x0, y0, s) = (5, 2, −1, 1.5) on c = 0.3, noise 0.05, {@code x, w ~ U(−5, 5)};
+     * start (4, 1.5, −0.5, 1.2, 0).
+     */
+    public static final BuiltinProblem GAUSS2D = new BuiltinProblem("gauss2d", Gaussian2DModel::new,
+            new double[] {5, 2, -1, 1.5, 0.3}, new double[] {4, 1.5, -0.5, 1.2, 0}, -5.0, 5.0, 0.05);
+
     /** All built-in problems. */
     public static List<BuiltinProblem> all() {
-        return List.of(DECAY, PEAKS);
+        return List.of(DECAY, PEAKS, GAUSS2D);
     }
 
     /** The problem called {@code name}, or an exception listing the known names. */
@@ -41,7 +48,7 @@ public record BuiltinProblem(String name, Supplier<Model> modelFactory, double[]
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown problem '" + name + "'; known problems: decay, peaks");
+        throw new IllegalArgumentException("unknown problem '" + name + "'; known problems: decay, peaks, gauss2d");
     }
 
     /** A new instance of the model. */
