@@ -1,6 +1,5 @@
 package io.streamlsq.arrow;
 
-import io.streamlsq.data.Chunk;
 import io.streamlsq.data.ChunkCursor;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.data.Fnv;
@@ -12,14 +11,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -94,7 +90,18 @@ public final class ArrowStreamDataSource implements DataSource {
 
     @Override
     public ChunkCursor open(List<String> columns, long firstChunk) throws IOException {
-        return new Cursor(columns, BatchConverter.resolve(schema, columns, path.toString()), firstChunk);
+        int[] fields = BatchConverter.resolve(schema, columns, path.toString());
+        BufferAllocator child = allocator.newChildAllocator("arrow-stream-cursor-" + CURSORS.incrementAndGet(), 0,
+                Long.MAX_VALUE);
+        InputStream in = null;
+        try {
+            in = new BufferedInputStream(Files.newInputStream(path), 1 << 20);
+            ArrowStreamReader reader = new ArrowStreamReader(in, child, CommonsCompressionFactory.INSTANCE);
+            return new ReaderCursor(path.toString(), reader, columns, fields, policy, skipped, firstChunk, in, child);
+        } catch (IOException | RuntimeException e) {
+            ArrowFileDataSource.closeQuietly(in, child);
+            throw e;
+        }
     }
 
     /** Size, modification time, schema and a hash of the first 1 MiB. */
@@ -116,75 +123,4 @@ public final class ArrowStreamDataSource implements DataSource {
         return path.toString();
     }
 
-    private final class Cursor implements ChunkCursor {
-        private final BufferAllocator child;
-        private final InputStream in;
-        private final ArrowStreamReader reader;
-        private final int[] fieldIndex;
-        private final BatchConverter converter;
-        private final Chunk chunk;
-        private final List<FieldVector> vectors = new ArrayList<>();
-        private long index;
-        private long row;
-
-        Cursor(List<String> names, int[] fieldIndex, long firstChunk) throws IOException {
-            this.fieldIndex = fieldIndex;
-            this.child = allocator.newChildAllocator("arrow-stream-cursor-" + CURSORS.incrementAndGet(), 0, Long.MAX_VALUE);
-            this.in = new BufferedInputStream(Files.newInputStream(path), 1 << 20);
-            this.reader = new ArrowStreamReader(in, child, CommonsCompressionFactory.INSTANCE);
-            this.converter = new BatchConverter(path.toString(), names, policy, 65_536);
-            this.chunk = new Chunk(names.size());
-            try {
-                while (index < firstChunk && load()) {
-                    row += reader.getVectorSchemaRoot().getRowCount();
-                    index++;
-                }
-            } catch (IOException | RuntimeException e) {
-                close();
-                throw e;
-            }
-        }
-
-        private boolean load() throws IOException {
-            try {
-                return reader.loadNextBatch();
-            } catch (IOException | RuntimeException e) {
-                throw new InvalidDataException(path + ": record batch " + index + " is unreadable (truncated or corrupt?): "
-                        + e.getMessage());
-            }
-        }
-
-        @Override
-        public Chunk next() throws IOException {
-            if (!load()) {
-                return null;
-            }
-            VectorSchemaRoot root = reader.getVectorSchemaRoot();
-            vectors.clear();
-            for (int f : fieldIndex) {
-                vectors.add(root.getVector(f));
-            }
-            long[] dropped = {0};
-            int rowsInBatch = root.getRowCount();
-            int n = converter.convert(vectors, rowsInBatch, row, dropped);
-            skipped.put(index, dropped[0]);
-            for (int c = 0; c < fieldIndex.length; c++) {
-                chunk.setColumn(c, converter.columns[c]);
-            }
-            chunk.set(index, row, 0, n);
-            index++;
-            row += rowsInBatch;
-            return chunk;
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                reader.close();
-            } finally {
-                in.close();
-                child.close();
-            }
-        }
-    }
 }

@@ -1,6 +1,5 @@
 package io.streamlsq.arrow;
 
-import io.streamlsq.data.Chunk;
 import io.streamlsq.data.ChunkCursor;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.data.Fnv;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +22,6 @@ import org.apache.arrow.dataset.scanner.ScanOptions;
 import org.apache.arrow.dataset.scanner.Scanner;
 import org.apache.arrow.dataset.source.Dataset;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -120,7 +116,28 @@ public final class ParquetDataSource implements DataSource {
 
     @Override
     public ChunkCursor open(List<String> columns, long firstChunk) throws IOException {
-        return new Cursor(columns, firstChunk);
+        BatchConverter.resolve(schema, columns, path.toString());
+        BufferAllocator child = allocator.newChildAllocator("parquet-cursor-" + CURSORS.incrementAndGet(), 0, Long.MAX_VALUE);
+        FileSystemDatasetFactory factory = null;
+        Dataset dataset = null;
+        Scanner scanner = null;
+        ArrowReader reader;
+        try {
+            factory = new FileSystemDatasetFactory(child, NativeMemoryPool.getDefault(), FileFormat.PARQUET,
+                    path.toAbsolutePath().toUri().toString());
+            dataset = factory.finish();
+            scanner = dataset.newScan(new ScanOptions(BATCH_ROWS, Optional.of(columns.toArray(new String[0]))));
+            reader = scanner.scanBatches();
+        } catch (RuntimeException e) {
+            ArrowFileDataSource.closeQuietly(scanner, dataset, factory, child);
+            throw new InvalidDataException(path + " could not be scanned (truncated or corrupt?): " + e.getMessage());
+        }
+        int[] projected = new int[columns.size()];
+        for (int c = 0; c < projected.length; c++) {
+            projected[c] = c; // the scan returns the requested columns, in order
+        }
+        return new ReaderCursor(path.toString(), reader, columns, projected, policy, skipped, firstChunk, scanner, dataset,
+                factory, child);
     }
 
     /** Size, modification time, schema and a hash of the footer (the last 64 KiB). */
@@ -144,94 +161,4 @@ public final class ParquetDataSource implements DataSource {
         return path.toString();
     }
 
-    private final class Cursor implements ChunkCursor {
-        private final BufferAllocator child;
-        private final FileSystemDatasetFactory factory;
-        private final Dataset dataset;
-        private final Scanner scanner;
-        private final ArrowReader reader;
-        private final BatchConverter converter;
-        private final Chunk chunk;
-        private final int columns;
-        private final List<FieldVector> vectors = new ArrayList<>();
-        private long index;
-        private long row;
-
-        Cursor(List<String> names, long firstChunk) throws IOException {
-            BatchConverter.resolve(schema, names, path.toString());
-            this.columns = names.size();
-            this.child = allocator.newChildAllocator("parquet-cursor-" + CURSORS.incrementAndGet(), 0, Long.MAX_VALUE);
-            FileSystemDatasetFactory f = null;
-            Dataset d = null;
-            Scanner s = null;
-            ArrowReader r = null;
-            try {
-                f = new FileSystemDatasetFactory(child, NativeMemoryPool.getDefault(), FileFormat.PARQUET,
-                        path.toAbsolutePath().toUri().toString());
-                d = f.finish();
-                s = d.newScan(new ScanOptions(BATCH_ROWS, Optional.of(names.toArray(new String[0]))));
-                r = s.scanBatches();
-            } catch (RuntimeException e) {
-                ArrowFileDataSource.closeQuietly(r, s, d, f);
-                child.close();
-                throw new InvalidDataException(path + " could not be scanned (truncated or corrupt?): " + e.getMessage());
-            }
-            this.factory = f;
-            this.dataset = d;
-            this.scanner = s;
-            this.reader = r;
-            this.converter = new BatchConverter(path.toString(), names, policy, (int) BATCH_ROWS);
-            this.chunk = new Chunk(names.size());
-            try {
-                while (index < firstChunk && load()) {
-                    row += reader.getVectorSchemaRoot().getRowCount();
-                    index++;
-                }
-            } catch (IOException | RuntimeException e) {
-                close();
-                throw e;
-            }
-        }
-
-        private boolean load() throws IOException {
-            try {
-                return reader.loadNextBatch();
-            } catch (IOException | RuntimeException e) {
-                throw new InvalidDataException(path + ": batch " + index + " is unreadable (truncated or corrupt?): "
-                        + e.getMessage());
-            }
-        }
-
-        @Override
-        public Chunk next() throws IOException {
-            if (!load()) {
-                return null;
-            }
-            VectorSchemaRoot root = reader.getVectorSchemaRoot();
-            vectors.clear();
-            for (int c = 0; c < columns; c++) {
-                vectors.add(root.getVector(c));
-            }
-            long[] dropped = {0};
-            int rowsInBatch = root.getRowCount();
-            int n = converter.convert(vectors, rowsInBatch, row, dropped);
-            skipped.put(index, dropped[0]);
-            for (int c = 0; c < columns; c++) {
-                chunk.setColumn(c, converter.columns[c]);
-            }
-            chunk.set(index, row, 0, n);
-            index++;
-            row += rowsInBatch;
-            return chunk;
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                ArrowFileDataSource.closeQuietly(reader, scanner, dataset, factory);
-            } finally {
-                child.close();
-            }
-        }
-    }
 }
