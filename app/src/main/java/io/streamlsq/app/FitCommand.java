@@ -7,6 +7,7 @@ import io.streamlsq.expr.ExpressionModel;
 import io.streamlsq.hdf5.Hdf5DataSource;
 import io.streamlsq.loss.Loss;
 import io.streamlsq.options.FitOptions;
+import io.streamlsq.options.WarmupOptions;
 import io.streamlsq.problem.FitProblem;
 import io.streamlsq.scale.ScalingStrategy;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Spec;
 final class FitCommand implements Callable<Integer> {
     static final Set<String> SETTINGS = Set.of("data", "model", "x", "y", "sigma", "p0", "bounds", "fix", "loss",
             "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
-            "absolute-sigma", "out", "quiet", "skip-invalid", "memory");
+            "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows");
 
     @Spec
     CommandSpec spec;
@@ -105,6 +106,12 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--absolute-sigma", description = "Sigma is absolute: do not scale the covariance by the reduced chi-square.")
     boolean absoluteSigma;
+
+    @Option(names = "--warmup", description = "Run the L-BFGS warmup on a sample before Gauss-Newton (docs/engine.md).")
+    boolean warmup;
+
+    @Option(names = "--warmup-sample-rows", paramLabel = "N", description = "Rows of the warmup's sample (default 1e6).")
+    String warmupSampleRows;
 
     @Option(names = "--skip-invalid", description = "Skip (and count) rows with a null, NaN or infinite value in a used column, "
             + "instead of refusing the file.")
@@ -235,6 +242,12 @@ final class FitCommand implements Callable<Integer> {
             }
         }
         o.absoluteSigma(s.flag("absolute-sigma", absoluteSigma));
+        WarmupOptions w = WarmupOptions.defaults().withEnabled(s.flag("warmup", warmup));
+        String sample = s.text("warmup-sample-rows", warmupSampleRows);
+        if (sample != null) {
+            w = w.withSampleRows(Math.max(1, Cli.parseCount("--warmup-sample-rows", sample)));
+        }
+        o.warmup(w);
         return o.build();
     }
 

@@ -65,6 +65,10 @@ final class ResultJson {
         }
         m.put("fixed", fixed);
         m.put("condition_number", num(r.conditionNumber()));
+        Map<String, Object> warm = new LinkedHashMap<>();
+        warm.put("outcome", r.warmupOutcome());
+        warm.put("guards", r.guardTriggers());
+        m.put("warmup", warm);
         m.put("warnings", r.warnings());
         m.putAll(extra);
         return m;

@@ -108,6 +108,18 @@ class FitCommandTest {
     }
 
     @Test
+    void theWarmupRunsOnRequestAndIsReported() throws IOException {
+        Path out = dir.resolve("warm.json");
+        Run r = Run.of("fit", "--data", "synthetic:decay:300000:3", "--model", "a*exp(-b*x)+c", "--p0", "a=10,b=0.05,c=-3",
+                "--warmup", "--warmup-sample-rows", "1e5", "--quiet", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("# warmup outcome"), r.out());
+        JsonNode j = JSON.readTree(out.toFile());
+        assertTrue(j.get("iterations").get("warmup").asInt() > 0, j.toString());
+        assertTrue(j.get("warmup").get("guards").has("step_exploration"), j.get("warmup").toString());
+    }
+
+    @Test
     void aPassLimitGivesExitCodeThree() {
         Run r = Run.of("fit", "--data", decay.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0",
                 "--max-passes", "2", "--quiet");

@@ -34,10 +34,11 @@ import java.util.List;
  *     when false it is scaled by the reduced chi-square (default false)
  * @param jacobianCheck check of the model's derivatives against differences in setup (default WARN)
  * @param blockRows rows per model call inside a chunk, &ge; 16 (default 512)
+ * @param warmup phase 1, the L-BFGS warmup on a sample (default: off)
  */
 public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, double gtol, int maxPasses,
         Duration maxTime, double initialStepBound, int maxConsecutiveInvalidSteps, boolean absoluteSigma,
-        JacobianCheck jacobianCheck, int blockRows) {
+        JacobianCheck jacobianCheck, int blockRows, WarmupOptions warmup) {
 
     public FitOptions {
         List<String> v = new ArrayList<>();
@@ -65,6 +66,9 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
         if (blockRows < 16) {
             v.add("blockRows = " + blockRows + " violates blockRows >= 16");
         }
+        if (warmup == null) {
+            v.add("warmup = null; use WarmupOptions.defaults()");
+        }
         if (!v.isEmpty()) {
             throw new InvalidOptionsException(v);
         }
@@ -90,7 +94,7 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
         return new Builder().scaling(scaling).ftol(ftol).xtol(xtol).gtol(gtol).maxPasses(maxPasses)
                 .maxTime(maxTime).initialStepBound(initialStepBound)
                 .maxConsecutiveInvalidSteps(maxConsecutiveInvalidSteps).absoluteSigma(absoluteSigma)
-                .jacobianCheck(jacobianCheck).blockRows(blockRows);
+                .jacobianCheck(jacobianCheck).blockRows(blockRows).warmup(warmup);
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -106,6 +110,12 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
         private boolean absoluteSigma;
         private JacobianCheck jacobianCheck = JacobianCheck.WARN;
         private int blockRows = 512;
+        private WarmupOptions warmup = WarmupOptions.defaults();
+
+        public Builder warmup(WarmupOptions v) {
+            warmup = v;
+            return this;
+        }
 
         public Builder scaling(ScalingStrategy v) {
             scaling = v;
@@ -169,7 +179,7 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
 
         public FitOptions build() {
             return new FitOptions(scaling, ftol, xtol, gtol, maxPasses, maxTime, initialStepBound,
-                    maxConsecutiveInvalidSteps, absoluteSigma, jacobianCheck, blockRows);
+                    maxConsecutiveInvalidSteps, absoluteSigma, jacobianCheck, blockRows, warmup);
         }
     }
 }

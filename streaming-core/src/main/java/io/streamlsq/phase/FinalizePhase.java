@@ -67,6 +67,7 @@ final class FinalizePhase {
         s.phases.add(new PhaseTiming(NAME, (t1 - t0) * 1e-9, 0, 0));
         return new FitResult(names, s.problem.initial(), s.theta.clone(), stderr, fixed, cov, corr,
                 s.termination, cost, ssr, rows, dof, dof > 0 ? ssr / dof : Double.NaN, s.passes,
-                s.rowsEvaluated, s.phases, (t1 - s.startNanos) * 1e-9, cond, warnings, resumed);
+                s.rowsEvaluated, s.phases, (t1 - s.startNanos) * 1e-9, cond, warnings, resumed,
+                new java.util.LinkedHashMap<>(s.guards), s.warmupOutcome);
     }
 }

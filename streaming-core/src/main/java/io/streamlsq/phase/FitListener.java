@@ -34,6 +34,13 @@ public interface FitListener {
         return Decision.CONTINUE;
     }
 
+    /**
+     * A divergence guard of the warmup acted: {@code guard} is warm_start, step_refinement, step_careful,
+     * step_exploration, step_fixed, cost_increase or step_clip; {@code detail} says why.
+     */
+    default void onGuard(String guard, String detail) {
+    }
+
     /** A warning was recorded. */
     default void onWarning(String message) {
     }

@@ -39,6 +39,10 @@ final class FitState {
     double damping;
     int gaussNewtonIterations;
 
+    /** Times each warmup guard acted, by name; why the warmup ended. */
+    final java.util.Map<String, Long> guards = new java.util.LinkedHashMap<>();
+    String warmupOutcome = "not run";
+
     FitState(FitProblem problem, FitOptions options, long startNanos) {
         this.problem = problem;
         this.options = options;

@@ -51,6 +51,11 @@ final class Listeners implements FitListener {
     }
 
     @Override
+    public void onGuard(String guard, String detail) {
+        all.forEach(l -> l.onGuard(guard, detail));
+    }
+
+    @Override
     public void onWarning(String message) {
         all.forEach(l -> l.onWarning(message));
     }

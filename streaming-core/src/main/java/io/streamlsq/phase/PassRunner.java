@@ -36,6 +36,19 @@ final class PassRunner {
     }
 
     /**
+     * One pass over a sample (the warmup's): counts row evaluations, not full passes, and tells no listener.
+     */
+    PassResult runSample(DataSource sample, double[] theta, EvalLevel level) throws IOException {
+        PassResult result = executor.run(PassRequest.full(sample, columns, evaluators, theta, level, null));
+        state.rowsEvaluated += result.sums().rows();
+        if (result.nonFinite() != null && result.nonFinite().isDataProblem()) {
+            throw new InvalidDataException(state.problem.source().describe() + ": " + result.nonFinite().describe(),
+                    result.nonFinite().row(), result.nonFinite().name());
+        }
+        return result;
+    }
+
+    /**
      * One full pass at θ.
      *
      * @throws InvalidDataException if a data value (not the model) is not finite

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Runs a fit through its phases: setup (0) → Gauss-Newton (2) → finalize (3). Holds no data and no
+ * Runs a fit through its phases: setup (0) → warmup (1, when enabled) → Gauss-Newton (2) → finalize (3). Holds no data and no
  * per-fit state between calls; the executor, the clock and the listeners come from the caller.
  *
  * <pre>{@code
@@ -43,7 +43,8 @@ public final class PhaseOrchestrator {
         long start = ticker.nanos();
         FitState state = new FitState(problem, options, start);
         PassRunner passes = new PassRunner(state, executor, listeners);
-        List<Phase> phases = List.of(new SetupPhase(listeners), new GaussNewtonPhase(passes, listeners, ticker));
+        List<Phase> phases = List.of(new SetupPhase(listeners), new WarmupPhase(passes, listeners),
+                new GaussNewtonPhase(passes, listeners, ticker));
         for (Phase phase : phases) {
             runPhase(phase, state);
             if (state.termination != null) {

@@ -28,14 +28,17 @@ import java.util.List;
  * @param conditionNumber 2-norm condition number of the column-equilibrated JᵀJ of the free parameters
  * @param warnings things the user should know (unreliable covariance, Jacobian check, …)
  * @param resumed whether the fit continued from a checkpoint
+ * @param guardTriggers times each warmup guard acted, by name (empty when the warmup did not run)
+ * @param warmupOutcome why the warmup ended (plateau, gradient, max_iterations, warm start, cost increase, …)
  */
 public record FitResult(List<String> parameterNames, double[] initial, double[] values, double[] stderr,
         boolean[] fixed, double[][] covariance, double[][] correlation, Termination termination, double cost,
         double ssr, long rows, long dof, double reducedChi2, long passes, long rowsEvaluated,
         List<PhaseTiming> phases, double seconds, double conditionNumber, List<String> warnings,
-        boolean resumed) {
+        boolean resumed, java.util.Map<String, Long> guardTriggers, String warmupOutcome) {
 
     public FitResult {
+        guardTriggers = java.util.Map.copyOf(guardTriggers);
         parameterNames = List.copyOf(parameterNames);
         phases = List.copyOf(phases);
         warnings = List.copyOf(warnings);

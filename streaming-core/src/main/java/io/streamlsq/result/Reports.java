@@ -32,6 +32,10 @@ final class Reports {
             line(s, "# " + p.name(), String.format(Locale.ROOT, "%d iterations, %d passes, %.3f s",
                     p.iterations(), p.passes(), p.seconds()));
         }
+        if (!r.warmupOutcome().equals("not enabled")) {
+            line(s, "# warmup outcome", r.warmupOutcome() + (r.guardTriggers().isEmpty() ? "" : " (guards: "
+                    + r.guardTriggers().toString().replaceAll("[{}]", "") + ")"));
+        }
         line(s, "# data points", Long.toString(r.rows()));
         line(s, "# variables", Integer.toString(free));
         line(s, "chi-square", fmt(r.ssr()));

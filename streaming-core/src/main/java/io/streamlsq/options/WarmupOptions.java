@@ -1,0 +1,106 @@
+package io.streamlsq.options;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Phase 1: an L-BFGS warmup on a sample of the data, on the mean weighted squared residual, before the
+ * Gauss-Newton passes. Its cost does not grow with the dataset. The four divergence guards (after NLSQ's
+ * "4-layer defense", with its defaults):
+ * <ol>
+ *   <li>warm start: skip the warmup when loss / var(y) &lt; {@code warmStartThreshold} (0.01);</li>
+ *   <li>adaptive initial step from that ratio: &lt; 0.1 → {@code refinementStep} (1.0), &lt; 1 →
+ *       {@code carefulStep} (0.5), else {@code explorationStep} (0.1); {@code fixedStep} (0.1) when off;</li>
+ *   <li>cost increase: a trial point whose loss exceeds (1 + {@code costIncreaseTolerance}) × the best loss
+ *       (0.05) ends the warmup at the best point seen;</li>
+ *   <li>step clipping: no update longer than {@code maxStepNorm} (0.1) in scaled units.</li>
+ * </ol>
+ * It ends on a plateau (relative loss change &lt; {@code plateauThreshold}, 1e-4), a small gradient
+ * (‖∇loss‖ in scaled units &lt; {@code gradientThreshold}, 1e-3; the loss is a mean, so this does not grow with
+ * rows), or {@code maxIterations} (100).
+ *
+ * @param enabled whether the warmup runs (default false in this version: see docs/engine.md)
+ * @param sampleRows rows of the sample, evenly spaced chunks (default 10⁶)
+ * @param history L-BFGS memory m (default 10)
+ */
+public record WarmupOptions(boolean enabled, long sampleRows, int maxIterations, int history,
+        boolean warmStartDetection, double warmStartThreshold, boolean adaptiveStep, double refinementStep,
+        double carefulStep, double explorationStep, double fixedStep, boolean costGuard, double costIncreaseTolerance,
+        boolean stepClipping, double maxStepNorm, double plateauThreshold, double gradientThreshold) {
+
+    public WarmupOptions {
+        List<String> v = new ArrayList<>();
+        if (sampleRows < 1) {
+            v.add("warmup sampleRows = " + sampleRows + " violates sampleRows >= 1");
+        }
+        if (maxIterations < 0) {
+            v.add("warmup maxIterations = " + maxIterations + " violates maxIterations >= 0");
+        }
+        if (history < 1) {
+            v.add("warmup history = " + history + " violates history >= 1");
+        }
+        positive(v, "warmStartThreshold", warmStartThreshold);
+        positive(v, "refinementStep", refinementStep);
+        positive(v, "carefulStep", carefulStep);
+        positive(v, "explorationStep", explorationStep);
+        positive(v, "fixedStep", fixedStep);
+        if (!(costIncreaseTolerance >= 0)) {
+            v.add("warmup costIncreaseTolerance = " + costIncreaseTolerance + " violates costIncreaseTolerance >= 0");
+        }
+        positive(v, "maxStepNorm", maxStepNorm);
+        if (!(plateauThreshold >= 0) || !(gradientThreshold >= 0)) {
+            v.add("warmup plateauThreshold = " + plateauThreshold + ", gradientThreshold = " + gradientThreshold
+                    + " violate both >= 0");
+        }
+        if (!v.isEmpty()) {
+            throw new InvalidOptionsException(v);
+        }
+    }
+
+    private static void positive(List<String> v, String name, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            v.add("warmup " + name + " = " + value + " violates 0 < " + name + " < inf");
+        }
+    }
+
+    /** The defaults, with the warmup off. */
+    public static WarmupOptions defaults() {
+        return new WarmupOptions(false, 1_000_000, 100, 10, true, 0.01, true, 1.0, 0.5, 0.1, 0.1, true, 0.05, true,
+                0.1, 1e-4, 1e-3);
+    }
+
+    /** The defaults, with the warmup on. */
+    public static WarmupOptions on() {
+        return defaults().withEnabled(true);
+    }
+
+    public WarmupOptions withEnabled(boolean v) {
+        return new WarmupOptions(v, sampleRows, maxIterations, history, warmStartDetection, warmStartThreshold,
+                adaptiveStep, refinementStep, carefulStep, explorationStep, fixedStep, costGuard, costIncreaseTolerance,
+                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold);
+    }
+
+    public WarmupOptions withGuards(boolean warmStart, boolean adaptive, boolean cost, boolean clipping) {
+        return new WarmupOptions(enabled, sampleRows, maxIterations, history, warmStart, warmStartThreshold, adaptive,
+                refinementStep, carefulStep, explorationStep, fixedStep, cost, costIncreaseTolerance, clipping,
+                maxStepNorm, plateauThreshold, gradientThreshold);
+    }
+
+    public WarmupOptions withFixedStep(double v) {
+        return new WarmupOptions(enabled, sampleRows, maxIterations, history, warmStartDetection, warmStartThreshold,
+                adaptiveStep, refinementStep, carefulStep, explorationStep, v, costGuard, costIncreaseTolerance,
+                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold);
+    }
+
+    public WarmupOptions withMaxStepNorm(double v) {
+        return new WarmupOptions(enabled, sampleRows, maxIterations, history, warmStartDetection, warmStartThreshold,
+                adaptiveStep, refinementStep, carefulStep, explorationStep, fixedStep, costGuard, costIncreaseTolerance,
+                stepClipping, v, plateauThreshold, gradientThreshold);
+    }
+
+    public WarmupOptions withSampleRows(long v) {
+        return new WarmupOptions(enabled, v, maxIterations, history, warmStartDetection, warmStartThreshold,
+                adaptiveStep, refinementStep, carefulStep, explorationStep, fixedStep, costGuard, costIncreaseTolerance,
+                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold);
+    }
+}

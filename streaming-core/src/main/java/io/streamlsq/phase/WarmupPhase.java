@@ -1,0 +1,362 @@
+package io.streamlsq.phase;
+
+import io.streamlsq.data.Chunk;
+import io.streamlsq.data.ChunkCursor;
+import io.streamlsq.data.SampledDataSource;
+import io.streamlsq.exec.PassResult;
+import io.streamlsq.model.EvalLevel;
+import io.streamlsq.options.WarmupOptions;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Phase 1: L-BFGS on a sample of the data (evenly spaced chunks, at most {@code sampleRows} rows), on the
+ * mean weighted squared residual {@code L(q) = 2·cost / n_sample}, in internal units q, with the four
+ * divergence guards of {@link WarmupOptions}. Every loss evaluation is one GRADIENT pass over the sample,
+ * so the warmup's cost does not grow with the dataset. Strong-Wolfe line search (Nocedal-Wright
+ * Algorithm 3.5, bisection zoom) with a backtracking fallback; trial points are projected onto the bounds.
+ * Leaves the best point seen in {@code state.theta} and no sums (Gauss-Newton starts with a full pass).
+ */
+final class WarmupPhase implements Phase {
+    static final String NAME = "warmup";
+    private static final double C1 = 1e-4;
+    private static final double C2 = 0.9;
+    private static final int MAX_EVALUATIONS = 20;
+
+    private final PassRunner passes;
+    private final Listeners listeners;
+
+    WarmupPhase(PassRunner passes, Listeners listeners) {
+        this.passes = passes;
+        this.listeners = listeners;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** A point of the warmup: q, its loss and gradient (q units). */
+    private record Point(double[] q, double loss, double[] g) {
+    }
+
+    /** Thrown inside the line search when guard 3 ends the warmup. */
+    private static final class CostIncrease extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CostIncrease() {
+            super(null, null, false, false);
+        }
+    }
+
+    private FitState s;
+    private WarmupOptions o;
+    private SampledDataSource sample;
+    private double[] lo;
+    private double[] hi;
+    private Point best;
+
+    @Override
+    public int run(FitState state) throws IOException {
+        this.s = state;
+        this.o = state.options.warmup();
+        if (!o.enabled()) {
+            state.warmupOutcome = "not enabled";
+            return 0;
+        }
+        sample = SampledDataSource.of(state.problem.source(), o.sampleRows());
+        int p = state.freeCount();
+        lo = new double[p];
+        hi = new double[p];
+        for (int j = 0; j < p; j++) {
+            int k = state.free[j];
+            lo[j] = state.scaling.toInternal(k, state.lower[k]);
+            hi[j] = state.scaling.toInternal(k, state.upper[k]);
+        }
+        Point x = evaluate(internal());
+        if (x == null) {
+            state.warmupOutcome = "not finite at the start";
+            return 0;
+        }
+        best = x;
+        double rel = x.loss / (varianceOfY() + 1e-10);
+        if (o.warmStartDetection() && rel < o.warmStartThreshold()) {
+            guard("warm_start", String.format(Locale.ROOT, "loss/var(y) = %.3g < %.3g: warmup skipped", rel, o.warmStartThreshold()));
+            state.warmupOutcome = "warm start";
+            return 0;
+        }
+        double step = initialStep(rel);
+        Deque<double[][]> memory = new ArrayDeque<>();
+        int iterations = 0;
+        String outcome = "max_iterations";
+        try {
+            for (; iterations < o.maxIterations(); iterations++) {
+                double[] d = direction(x.g, memory);
+                double slope = dot(x.g, d);
+                if (!(slope < 0)) {
+                    memory.clear();
+                    d = direction(x.g, memory);
+                    slope = dot(x.g, d);
+                }
+                double dn = Math.sqrt(dot(d, d));
+                if (dn == 0 || !(slope < 0)) {
+                    outcome = "gradient";
+                    break;
+                }
+                double alpha0 = iterations == 0 ? step : 1.0;
+                double alphaMax = Double.POSITIVE_INFINITY;
+                if (o.stepClipping()) {
+                    alphaMax = o.maxStepNorm() / dn;
+                    if (alpha0 > alphaMax) {
+                        guard("step_clip", String.format(Locale.ROOT, "step %.3g clipped to %.3g (scaled units)",
+                                alpha0 * dn, o.maxStepNorm()));
+                        alpha0 = alphaMax;
+                    }
+                }
+                Point next = lineSearch(x, d, slope, alpha0, alphaMax);
+                if (next == null) {
+                    outcome = "line search found no decrease";
+                    break;
+                }
+                double[] sv = sub(next.q, x.q);
+                double[] yv = sub(next.g, x.g);
+                double sy = dot(sv, yv);
+                if (sy > 1e-10 * Math.sqrt(dot(sv, sv) * dot(yv, yv))) {
+                    memory.addLast(new double[][] {sv, yv});
+                    if (memory.size() > o.history()) {
+                        memory.removeFirst();
+                    }
+                }
+                double change = Math.abs(next.loss - x.loss) / (Math.abs(x.loss) + Math.ulp(1.0));
+                x = next;
+                if (x.loss < best.loss) {
+                    best = x;
+                }
+                if (change < o.plateauThreshold()) {
+                    outcome = "plateau";
+                    iterations++;
+                    break;
+                }
+                if (Math.sqrt(dot(x.g, x.g)) < o.gradientThreshold()) {
+                    outcome = "gradient";
+                    iterations++;
+                    break;
+                }
+            }
+        } catch (CostIncrease e) {
+            outcome = "cost increase";
+        }
+        state.theta = external(best.q);
+        state.current = null;
+        state.warmupOutcome = outcome;
+        return iterations;
+    }
+
+    private double initialStep(double rel) {
+        if (!o.adaptiveStep()) {
+            guard("step_fixed", "initial step " + o.fixedStep());
+            return o.fixedStep();
+        }
+        if (rel < 0.1) {
+            guard("step_refinement", String.format(Locale.ROOT, "loss/var(y) = %.3g: initial step %s", rel, o.refinementStep()));
+            return o.refinementStep();
+        }
+        if (rel < 1) {
+            guard("step_careful", String.format(Locale.ROOT, "loss/var(y) = %.3g: initial step %s", rel, o.carefulStep()));
+            return o.carefulStep();
+        }
+        guard("step_exploration", String.format(Locale.ROOT, "loss/var(y) = %.3g: initial step %s", rel, o.explorationStep()));
+        return o.explorationStep();
+    }
+
+    /** Nocedal-Wright Algorithm 3.5 with a bisection zoom; the best Armijo point as fallback; null if none. */
+    private Point lineSearch(Point x, double[] d, double slope, double alpha0, double alphaMax)
+            throws IOException, CostIncrease {
+        double aPrev = 0;
+        Point prev = x;
+        double a = alpha0;
+        Point armijo = null;
+        for (int i = 0; i < MAX_EVALUATIONS; i++) {
+            Point t = trial(x, d, a);
+            if (t == null || t.loss > x.loss + C1 * a * slope || (i > 0 && t.loss >= prev.loss)) {
+                Point z = zoom(x, d, slope, aPrev, prev, a, MAX_EVALUATIONS - i - 1);
+                return z != null ? z : armijo;
+            }
+            armijo = t;
+            double dslope = dot(t.g, d);
+            if (Math.abs(dslope) <= -C2 * slope) {
+                return t;
+            }
+            if (dslope >= 0) {
+                Point z = zoom(x, d, slope, a, t, aPrev, MAX_EVALUATIONS - i - 1);
+                return z != null ? z : t;
+            }
+            if (a >= alphaMax) {
+                return t;
+            }
+            aPrev = a;
+            prev = t;
+            a = Math.min(2 * a, alphaMax);
+        }
+        return armijo;
+    }
+
+    private Point zoom(Point x, double[] d, double slope, double aLo, Point lo, double aHi, int budget)
+            throws IOException, CostIncrease {
+        Point good = aLo > 0 ? lo : null;
+        for (int j = 0; j < budget; j++) {
+            double a = 0.5 * (aLo + aHi);
+            Point t = trial(x, d, a);
+            if (t == null || t.loss > x.loss + C1 * a * slope || t.loss >= lo.loss) {
+                aHi = a;
+                continue;
+            }
+            good = t;
+            double dslope = dot(t.g, d);
+            if (Math.abs(dslope) <= -C2 * slope) {
+                return t;
+            }
+            if (dslope * (aHi - aLo) >= 0) {
+                aHi = aLo;
+            }
+            aLo = a;
+            lo = t;
+        }
+        return good;
+    }
+
+    /** The point q + a·d projected onto the bounds; guard 3 on its loss. */
+    private Point trial(Point x, double[] d, double a) throws IOException, CostIncrease {
+        double[] q = new double[d.length];
+        for (int j = 0; j < q.length; j++) {
+            q[j] = Math.min(hi[j], Math.max(lo[j], x.q[j] + a * d[j]));
+        }
+        Point t = evaluate(q);
+        if (t != null && o.costGuard() && t.loss > (1 + o.costIncreaseTolerance()) * best.loss) {
+            guard("cost_increase", String.format(Locale.ROOT, "loss %.6g > (1 + %.3g) × best %.6g: back to the best point",
+                    t.loss, o.costIncreaseTolerance(), best.loss));
+            throw new CostIncrease();
+        }
+        if (t != null && t.loss < best.loss) {
+            best = t;
+        }
+        return t;
+    }
+
+    /** Loss and gradient at q over the sample, or null when the model is not finite there. */
+    private Point evaluate(double[] q) throws IOException {
+        PassResult r = passes.runSample(sample, external(q), EvalLevel.GRADIENT);
+        if (!r.isFinite() || r.sums().rows() == 0) {
+            return null;
+        }
+        double n = r.sums().rows();
+        double[] g = new double[q.length];
+        for (int j = 0; j < g.length; j++) {
+            g[j] = 2 * s.scaling.scale(s.free[j]) * r.sums().jtr(j) / n;
+        }
+        return new Point(q, 2 * r.sums().cost() / n, g);
+    }
+
+    /** −H·g by the two-loop recursion; the first direction has unit length. */
+    private static double[] direction(double[] g, Deque<double[][]> memory) {
+        double[] q = g.clone();
+        if (memory.isEmpty()) {
+            double n = Math.sqrt(dot(g, g));
+            for (int j = 0; j < q.length; j++) {
+                q[j] = n > 0 ? -g[j] / n : 0;
+            }
+            return q;
+        }
+        double[][][] pairs = memory.toArray(new double[0][][]);
+        double[] alpha = new double[pairs.length];
+        for (int i = pairs.length - 1; i >= 0; i--) {
+            double rho = 1 / dot(pairs[i][1], pairs[i][0]);
+            alpha[i] = rho * dot(pairs[i][0], q);
+            axpy(-alpha[i], pairs[i][1], q);
+        }
+        double[][] last = pairs[pairs.length - 1];
+        double gamma = dot(last[0], last[1]) / dot(last[1], last[1]);
+        for (int j = 0; j < q.length; j++) {
+            q[j] *= gamma;
+        }
+        for (int i = 0; i < pairs.length; i++) {
+            double rho = 1 / dot(pairs[i][1], pairs[i][0]);
+            double beta = rho * dot(pairs[i][1], q);
+            axpy(alpha[i] - beta, pairs[i][0], q);
+        }
+        for (int j = 0; j < q.length; j++) {
+            q[j] = -q[j];
+        }
+        return q;
+    }
+
+    /** Population variance of y over the sample (guard 1's yardstick). */
+    private double varianceOfY() throws IOException {
+        List<String> cols = s.problem.columns();
+        int yc = s.problem.model().variableNames().size();
+        double sum = 0;
+        double sum2 = 0;
+        long n = 0;
+        try (ChunkCursor c = sample.open(cols, 0)) {
+            for (Chunk ch = c.next(); ch != null; ch = c.next()) {
+                double[] y = ch.column(yc);
+                for (int i = 0; i < ch.rows(); i++) {
+                    double v = y[ch.offset() + i];
+                    sum += v;
+                    sum2 += v * v;
+                }
+                n += ch.rows();
+            }
+        }
+        double mean = sum / Math.max(n, 1);
+        return Math.max(sum2 / Math.max(n, 1) - mean * mean, 0);
+    }
+
+    private void guard(String name, String detail) {
+        s.guards.merge(name, 1L, Long::sum);
+        listeners.onGuard(name, detail);
+    }
+
+    private double[] internal() {
+        double[] q = new double[s.freeCount()];
+        for (int j = 0; j < q.length; j++) {
+            q[j] = s.scaling.toInternal(s.free[j], s.theta[s.free[j]]);
+        }
+        return q;
+    }
+
+    private double[] external(double[] q) {
+        double[] theta = s.theta.clone();
+        for (int j = 0; j < q.length; j++) {
+            int k = s.free[j];
+            double t = s.scaling.offset(k) + s.scaling.scale(k) * q[j];
+            theta[k] = Math.min(s.upper[k], Math.max(s.lower[k], t));
+        }
+        return theta;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double r = 0;
+        for (int i = 0; i < a.length; i++) {
+            r += a[i] * b[i];
+        }
+        return r;
+    }
+
+    private static double[] sub(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i] - b[i];
+        }
+        return r;
+    }
+
+    private static void axpy(double a, double[] x, double[] y) {
+        for (int i = 0; i < y.length; i++) {
+            y[i] += a * x[i];
+        }
+    }
+}
