@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
 final class FitCommand implements Callable<Integer> {
     static final Set<String> SETTINGS = Set.of("data", "model", "x", "y", "sigma", "p0", "bounds", "fix", "loss",
             "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
-            "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows");
+            "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows", "metrics-file");
 
     @Spec
     CommandSpec spec;
@@ -122,6 +122,10 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the result JSON (docs/result-json.md) here.")
     Path out;
+
+    @Option(names = "--metrics-file", paramLabel = "FILE",
+            description = "Write the run's metrics (passes, rows, timers, guards, cost) as Prometheus text here.")
+    Path metricsFile;
 
     @Option(names = "--quiet", description = "No progress bar and no warnings on stderr.")
     boolean quiet;
@@ -209,8 +213,9 @@ final class FitCommand implements Callable<Integer> {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("model", text);
         extra.put("data", dataSpec);
+        String metricsText = s.text("metrics-file", metricsFile == null ? null : metricsFile.toString());
         return FitRunner.run(problem, options, nThreads, s.flag("quiet", quiet), outText == null ? null : Path.of(outText),
-                extra, Cli.out(spec), Cli.err(spec));
+                metricsText == null ? null : Path.of(metricsText), extra, Cli.out(spec), Cli.err(spec));
     }
 
     private FitOptions options(Settings s) {

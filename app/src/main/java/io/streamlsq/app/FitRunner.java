@@ -24,7 +24,16 @@ final class FitRunner {
 
     static int run(FitProblem problem, FitOptions options, int threads, boolean quiet, Path out,
             Map<String, Object> extraJson, PrintStream stdout, PrintStream stderr) throws IOException {
+        return run(problem, options, threads, quiet, out, null, extraJson, stdout, stderr);
+    }
+
+    static int run(FitProblem problem, FitOptions options, int threads, boolean quiet, Path out, Path metricsFile,
+            Map<String, Object> extraJson, PrintStream stdout, PrintStream stderr) throws IOException {
         List<FitListener> listeners = new ArrayList<>();
+        MetricsListener metrics = metricsFile == null ? null : new MetricsListener();
+        if (metrics != null) {
+            listeners.add(metrics);
+        }
         if (!quiet && ProgressBar.stderrIsTerminal()) {
             listeners.add(new ProgressBar(stderr));
         }
@@ -48,6 +57,9 @@ final class FitRunner {
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
+            }
+            if (metrics != null) {
+                metrics.write(metricsFile);
             }
         }
         stdout.print(result.fullReport());

@@ -120,6 +120,31 @@ class FitCommandTest {
     }
 
     @Test
+    void theMetricsFileIsPrometheusTextWithTheFitsMeters() throws IOException {
+        Path metrics = dir.resolve("m.prom");
+        Run r = Run.of("fit", "--data", "synthetic:decay:200000:3", "--model", "a*exp(-b*x)+c", "--p0", "a=10,b=0.05,c=-3",
+                "--warmup", "--warmup-sample-rows", "1e5", "--chunk-rows", "20000", "--quiet", "--metrics-file", metrics.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(metrics);
+        java.util.regex.Pattern sample = java.util.regex.Pattern.compile(
+                "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? (-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|[-+]Inf)");
+        for (String l : lines) {
+            assertTrue(l.isEmpty() || l.startsWith("#") || sample.matcher(l).matches(), "not Prometheus text: " + l);
+        }
+        String text = String.join("\n", lines);
+        for (String meter : List.of("lsq_passes_total", "lsq_rows_total", "lsq_pass_seconds_count", "lsq_chunk_seconds_count",
+                "lsq_cost ", "lsq_damping ", "lsq_trust_radius ", "lsq_iterations_total{accepted=\"true\",phase=\"gauss_newton\"}",
+                "lsq_guard_triggers_total{guard=\"step_exploration\"}")) {
+            assertTrue(text.contains(meter), meter + " missing in:\n" + text);
+        }
+        double passes = lines.stream().filter(l -> l.startsWith("lsq_passes_total ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+                .findFirst().orElseThrow();
+        double rowsRead = lines.stream().filter(l -> l.startsWith("lsq_rows_total ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+                .findFirst().orElseThrow();
+        assertEquals(passes * 200_000, rowsRead, 0.0);
+    }
+
+    @Test
     void aPassLimitGivesExitCodeThree() {
         Run r = Run.of("fit", "--data", decay.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0",
                 "--max-passes", "2", "--quiet");
