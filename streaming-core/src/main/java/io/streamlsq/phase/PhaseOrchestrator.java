@@ -40,11 +40,21 @@ public final class PhaseOrchestrator {
      * @throws IOException if the data cannot be read
      */
     public FitResult fit(FitProblem problem) throws IOException {
+        return fit(problem, options, true, true);
+    }
+
+    /** Setup, then the warmup and/or Gauss-Newton as asked, then finalize (the schedule runs one phase at a time). */
+    FitResult fit(FitProblem problem, FitOptions opts, boolean warmup, boolean gaussNewton) throws IOException {
         long start = ticker.nanos();
-        FitState state = new FitState(problem, options, start);
+        FitState state = new FitState(problem, opts, start);
         PassRunner passes = new PassRunner(state, executor, listeners);
-        List<Phase> phases = List.of(new SetupPhase(listeners), new WarmupPhase(passes, listeners),
-                new GaussNewtonPhase(passes, listeners, ticker));
+        List<Phase> phases = new java.util.ArrayList<>(List.of(new SetupPhase(listeners)));
+        if (warmup) {
+            phases.add(new WarmupPhase(passes, listeners));
+        }
+        if (gaussNewton) {
+            phases.add(new GaussNewtonPhase(passes, listeners, ticker));
+        }
         for (Phase phase : phases) {
             runPhase(phase, state);
             if (state.termination != null) {
@@ -52,6 +62,16 @@ public final class PhaseOrchestrator {
             }
         }
         listeners.onPhaseStart(FinalizePhase.NAME);
+        if (state.current == null && !gaussNewton && state.termination == null) {
+            // a warmup-only run: the covariance needs the sums at the warmup's point
+            var pass = passes.run(FinalizePhase.NAME, state.theta, io.streamlsq.model.EvalLevel.NORMAL);
+            if (pass.isFinite()) {
+                state.current = pass.sums();
+            }
+        }
+        if (state.termination == null) {
+            state.termination = new io.streamlsq.result.Termination.Stopped("the schedule's phase ended");
+        }
         FitResult result = new FinalizePhase().finish(state, ticker, false);
         listeners.onPhaseEnd(result.phases().get(result.phases().size() - 1));
         result.warnings().stream().filter(w -> !state.warnings.contains(w)).forEach(listeners::onWarning);

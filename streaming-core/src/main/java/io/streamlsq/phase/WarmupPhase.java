@@ -132,6 +132,8 @@ final class WarmupPhase implements Phase {
                 }
                 double change = Math.abs(next.loss - x.loss) / (Math.abs(x.loss) + Math.ulp(1.0));
                 x = next;
+                listeners.onIteration(new IterationSummary(NAME, iterations + 1, state.passes, x.loss, x.loss, Double.NaN,
+                        true, Double.NaN, Double.NaN, Math.sqrt(dot(x.g, x.g)), Double.NaN));
                 if (x.loss < best.loss) {
                     best = x;
                 }

@@ -81,6 +81,25 @@ public final class FitProblem {
         return c;
     }
 
+    /**
+     * A builder with this problem's model, data, columns, weights, loss, starts, bounds and fixed set, to
+     * derive a variant (a schedule's phase sets other starts and fixes other parameters).
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(model, source).y(yColumn).sigma(sigmaColumn).loss(loss);
+        List<String> vars = model.variableNames();
+        for (int v = 0; v < vars.size(); v++) {
+            b.bind(vars.get(v), variableColumns.get(v));
+        }
+        for (Parameter p : parameters) {
+            b.initial(p.name(), p.initial()).bounds(p.name(), p.lower(), p.upper());
+            if (p.fixed()) {
+                b.fix(p.name());
+            }
+        }
+        return b;
+    }
+
     /** Parameter names in order. */
     public List<String> parameterNames() {
         return model.parameterNames();

@@ -1,0 +1,343 @@
+package io.streamlsq.phase;
+
+import io.streamlsq.exec.PassExecutor;
+import io.streamlsq.options.FitOptions;
+import io.streamlsq.problem.FitProblem;
+import io.streamlsq.problem.Parameter;
+import io.streamlsq.result.FitResult;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+/**
+ * The phases of a fit as a managed schedule (after spectracles' managed schedule, without its misaligned
+ * reset): each phase is a warmup or a Gauss-Newton run with its own options, parameters frozen by glob
+ * pattern and values set at its start. States PENDING → RUNNING → COMPLETED, or SKIPPED; phases run in
+ * order. On entry to phase i the parameters and the fixed mask are snapshotted; {@code resetFrom(i)}
+ * restores that snapshot (a skipped phase hands its entry snapshot on, so the snapshot of phase i is
+ * always what phase i started from). Optimizer state starts fresh in every phase; only the parameters and
+ * the mask carry over. A phase that throws goes back to PENDING with its entry snapshot intact.
+ */
+public final class PhaseSchedule {
+    /** A phase's state. */
+    public enum State { PENDING, RUNNING, COMPLETED, SKIPPED }
+
+    /** What a phase runs. */
+    public enum Kind { WARMUP, GAUSS_NEWTON }
+
+    /**
+     * One phase.
+     *
+     * @param freeze glob pattern on parameter names → true (frozen) or false (free) in this phase; later
+     *     entries override earlier ones. {@code *} matches within a dotted segment, {@code **} across them.
+     * @param set values given to parameters (by pattern) at the phase's start
+     */
+    public record PhaseSpec(String name, Kind kind, FitOptions options, Map<String, Boolean> freeze, Map<String, Double> set) {
+        public PhaseSpec {
+            freeze = new LinkedHashMap<>(freeze);
+            set = new LinkedHashMap<>(set);
+        }
+
+        public static PhaseSpec warmup(String name, FitOptions options) {
+            return new PhaseSpec(name, Kind.WARMUP, options, Map.of(), Map.of());
+        }
+
+        public static PhaseSpec gaussNewton(String name, FitOptions options) {
+            return new PhaseSpec(name, Kind.GAUSS_NEWTON, options, Map.of(), Map.of());
+        }
+
+        public PhaseSpec freeze(String pattern, boolean frozen) {
+            Map<String, Boolean> f = new LinkedHashMap<>(freeze);
+            f.put(pattern, frozen);
+            return new PhaseSpec(name, kind, options, f, set);
+        }
+
+        public PhaseSpec set(String pattern, double value) {
+            Map<String, Double> v = new LinkedHashMap<>(set);
+            v.put(pattern, value);
+            return new PhaseSpec(name, kind, options, freeze, v);
+        }
+    }
+
+    /** {@code current} is the index of the next phase to run (= total when none is left). */
+    public record Status(int current, int total, int completed, List<State> states, boolean complete) {
+    }
+
+    private final FitProblem problem;
+    private final PhaseOrchestrator orchestrator;
+    private final List<PhaseSpec> specs;
+    private final State[] states;
+    private final double[][] entryValues;
+    private final boolean[][] entryFixed;
+    private final List<List<Double>> losses = new ArrayList<>();
+    private final LossRecorder recorder = new LossRecorder();
+    private double[] values;
+    private boolean[] fixed;
+    private FitResult last;
+
+    /**
+     * @throws IllegalArgumentException if a pattern matches no parameter, or a phase list is empty
+     */
+    public PhaseSchedule(FitProblem problem, List<PhaseSpec> phases, PassExecutor executor, Ticker ticker,
+            List<FitListener> listeners) {
+        if (phases.isEmpty()) {
+            throw new IllegalArgumentException("a schedule needs at least one phase");
+        }
+        this.problem = problem;
+        this.specs = List.copyOf(phases);
+        List<FitListener> all = new ArrayList<>(listeners);
+        all.add(recorder);
+        this.orchestrator = new PhaseOrchestrator(FitOptions.defaults(), executor, ticker, all);
+        List<String> names = problem.parameterNames();
+        for (PhaseSpec p : specs) {
+            for (String pattern : p.freeze().keySet()) {
+                requireMatch(pattern, names, p.name());
+            }
+            for (String pattern : p.set().keySet()) {
+                requireMatch(pattern, names, p.name());
+            }
+        }
+        int n = specs.size();
+        this.states = new State[n];
+        this.entryValues = new double[n][];
+        this.entryFixed = new boolean[n][];
+        for (int i = 0; i < n; i++) {
+            losses.add(List.of());
+        }
+        reset();
+    }
+
+    /** Back to the problem's starting point, every phase PENDING. */
+    public void reset() {
+        Arrays.fill(states, State.PENDING);
+        values = problem.initial();
+        fixed = new boolean[values.length];
+        for (int k = 0; k < fixed.length; k++) {
+            fixed[k] = problem.parameters().get(k).fixed();
+        }
+        Arrays.fill(entryValues, null);
+        Arrays.fill(entryFixed, null);
+        for (int i = 0; i < losses.size(); i++) {
+            losses.set(i, List.of());
+        }
+        last = null;
+    }
+
+    /** Runs the next PENDING phase; false when none is left. */
+    public boolean runNext() throws IOException {
+        OptionalInt next = nextPhase();
+        if (next.isEmpty()) {
+            return false;
+        }
+        runPhase(next.getAsInt());
+        return true;
+    }
+
+    /**
+     * Runs phase i, which must be the next one.
+     *
+     * @throws IllegalStateException if an earlier phase is still PENDING or phase i is not PENDING
+     */
+    public void runPhase(int i) throws IOException {
+        check(i);
+        if (states[i] != State.PENDING) {
+            throw new IllegalStateException("phase " + i + " (" + specs.get(i).name() + ") is " + states[i]
+                    + "; resetFrom(" + i + ") first");
+        }
+        OptionalInt next = nextPhase();
+        if (next.isEmpty() || next.getAsInt() != i) {
+            throw new IllegalStateException("phase " + i + " cannot run before phase " + next.orElse(-1) + " is done");
+        }
+        snapshot(i);
+        PhaseSpec spec = specs.get(i);
+        double[] start = values.clone();
+        boolean[] mask = fixed.clone();
+        apply(spec, start, mask);
+        states[i] = State.RUNNING;
+        recorder.current = new ArrayList<>();
+        try {
+            FitProblem phaseProblem = withStart(start, mask);
+            FitOptions opts = spec.kind() == Kind.WARMUP
+                    ? spec.options().toBuilder().warmup(spec.options().warmup().withEnabled(true)).build()
+                    : spec.options().toBuilder().warmup(spec.options().warmup().withEnabled(false)).build();
+            last = orchestrator.fit(phaseProblem, opts, spec.kind() == Kind.WARMUP, spec.kind() == Kind.GAUSS_NEWTON);
+        } catch (IOException | RuntimeException e) {
+            states[i] = State.PENDING;
+            values = entryValues[i].clone();
+            fixed = entryFixed[i].clone();
+            throw e;
+        }
+        values = last.values().clone();
+        fixed = mask;
+        losses.set(i, List.copyOf(recorder.current));
+        states[i] = State.COMPLETED;
+    }
+
+    /** Skips phase i (PENDING only): its entry snapshot becomes the next phase's. */
+    public void skip(int i) {
+        check(i);
+        if (states[i] != State.PENDING) {
+            throw new IllegalStateException("phase " + i + " (" + specs.get(i).name() + ") is " + states[i]
+                    + "; only a PENDING phase can be skipped");
+        }
+        OptionalInt next = nextPhase();
+        if (next.isEmpty() || next.getAsInt() != i) {
+            throw new IllegalStateException("phase " + i + " cannot be skipped before phase " + next.orElse(-1) + " is done");
+        }
+        snapshot(i);
+        states[i] = State.SKIPPED;
+    }
+
+    /** Restores the entry snapshot of phase i and makes phases i.. PENDING. */
+    public void resetFrom(int i) {
+        check(i);
+        if (entryValues[i] == null) {
+            throw new IllegalStateException("phase " + i + " has not been entered yet");
+        }
+        values = entryValues[i].clone();
+        fixed = entryFixed[i].clone();
+        for (int j = i; j < states.length; j++) {
+            states[j] = State.PENDING;
+            losses.set(j, List.of());
+            if (j > i) {
+                entryValues[j] = null;
+                entryFixed[j] = null;
+            }
+        }
+        last = null;
+    }
+
+    public Status status() {
+        int completed = 0;
+        for (State s : states) {
+            completed += s == State.COMPLETED ? 1 : 0;
+        }
+        return new Status(nextPhase().orElse(states.length), states.length, completed, List.of(states), isComplete());
+    }
+
+    public boolean isComplete() {
+        return nextPhase().isEmpty();
+    }
+
+    /** The next PENDING phase, if any. */
+    public OptionalInt nextPhase() {
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] == State.PENDING || states[i] == State.RUNNING) {
+                return OptionalInt.of(i);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** Current parameters (a copy). */
+    public double[] parameters() {
+        return values.clone();
+    }
+
+    /** Current fixed mask (a copy). */
+    public boolean[] fixedMask() {
+        return fixed.clone();
+    }
+
+    /** The loss of every iteration of phase i (cost for Gauss-Newton, mean loss for the warmup); empty unless COMPLETED. */
+    public List<Double> lossHistory(int i) {
+        check(i);
+        return losses.get(i);
+    }
+
+    /** The result of the last phase run, or null. */
+    public FitResult lastResult() {
+        return last;
+    }
+
+    private void snapshot(int i) {
+        entryValues[i] = values.clone();
+        entryFixed[i] = fixed.clone();
+    }
+
+    private void check(int i) {
+        if (i < 0 || i >= states.length) {
+            throw new IndexOutOfBoundsException("phase " + i + " of " + states.length);
+        }
+    }
+
+    private void apply(PhaseSpec spec, double[] start, boolean[] mask) {
+        List<String> names = problem.parameterNames();
+        for (Map.Entry<String, Boolean> e : spec.freeze().entrySet()) {
+            Pattern p = glob(e.getKey());
+            for (int k = 0; k < names.size(); k++) {
+                if (p.matcher(names.get(k)).matches()) {
+                    mask[k] = e.getValue() || problem.parameters().get(k).fixed();
+                }
+            }
+        }
+        for (Map.Entry<String, Double> e : spec.set().entrySet()) {
+            Pattern p = glob(e.getKey());
+            for (int k = 0; k < names.size(); k++) {
+                if (p.matcher(names.get(k)).matches()) {
+                    start[k] = e.getValue();
+                }
+            }
+        }
+    }
+
+    private FitProblem withStart(double[] start, boolean[] mask) {
+        FitProblem.Builder b = problem.toBuilder();
+        List<Parameter> ps = problem.parameters();
+        for (int k = 0; k < ps.size(); k++) {
+            b.initial(ps.get(k).name(), start[k]);
+            if (mask[k]) {
+                b.fix(ps.get(k).name());
+            }
+        }
+        return b.build();
+    }
+
+    /** Glob on dotted names: {@code *} within a segment, {@code **} across segments ({@code **.p} also matches p). */
+    static Pattern glob(String pattern) {
+        StringBuilder r = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (pattern.startsWith("**.", i)) {
+                r.append("(?:.*\\.)?");
+                i += 2;
+            } else if (pattern.startsWith("**", i)) {
+                r.append(".*");
+                i++;
+            } else if (c == '*') {
+                r.append("[^.]*");
+            } else if (c == '?') {
+                r.append("[^.]");
+            } else {
+                r.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(r.toString());
+    }
+
+    private static void requireMatch(String pattern, List<String> names, String phase) {
+        Pattern p = glob(pattern);
+        if (names.stream().noneMatch(n -> p.matcher(n).matches())) {
+            throw new IllegalArgumentException("phase '" + phase + "': pattern '" + pattern + "' matches no parameter ("
+                    + String.join(", ", names) + ")");
+        }
+    }
+
+    /** Collects the losses of the running phase. */
+    private static final class LossRecorder implements FitListener {
+        List<Double> current = new ArrayList<>();
+
+        @Override
+        public Decision onIteration(IterationSummary s) {
+            if (s.accepted()) {
+                current.add(s.cost());
+            }
+            return Decision.CONTINUE;
+        }
+    }
+}

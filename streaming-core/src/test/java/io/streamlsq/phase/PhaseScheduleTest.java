@@ -1,0 +1,156 @@
+package io.streamlsq.phase;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlsq.data.InMemoryDataSource;
+import io.streamlsq.exec.PassExecutor;
+import io.streamlsq.options.FitOptions;
+import io.streamlsq.options.WarmupOptions;
+import io.streamlsq.phase.PhaseSchedule.PhaseSpec;
+import io.streamlsq.phase.PhaseSchedule.State;
+import io.streamlsq.problem.FitProblem;
+import io.streamlsq.problems.DecayModel;
+import io.streamlsq.testkit.RowModel;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** seeds-others.md §1(d): T1.1–T1.4, T1.8 and the pattern rules of T1.6 (T1.5 plateau and T1.7 resume: not yet). */
+class PhaseScheduleTest {
+    static final double[] TRUTH = {2.5, 1.3, 0.5};
+
+    /** 10⁴ noise-free points on [0, 5]. */
+    static InMemoryDataSource noiseFree() {
+        int n = 10_000;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = 5.0 * i / (n - 1);
+            y[i] = TRUTH[0] * Math.exp(-TRUTH[1] * x[i]) + TRUTH[2];
+        }
+        return InMemoryDataSource.ofXY(x, y, 1_000);
+    }
+
+    static final FitOptions WARM = FitOptions.builder()
+            .warmup(WarmupOptions.on().withGuards(false, true, false, true)).build();
+    static final FitOptions GN = FitOptions.builder().tolerances(1e-14).build();
+
+    static PhaseSchedule schedule(List<PhaseSpec> phases) {
+        FitProblem p = FitProblem.builder(new DecayModel(), noiseFree()).initial(1, 1, 0).build();
+        return new PhaseSchedule(p, phases, PassExecutor.sequential(), Ticker.system(), List.of());
+    }
+
+    static List<PhaseSpec> three() {
+        return List.of(PhaseSpec.warmup("warm c", WARM).freeze("*", true).freeze("c", false),
+                PhaseSpec.gaussNewton("gn all", GN).freeze("**", false),
+                PhaseSpec.gaussNewton("gn again", GN));
+    }
+
+    @Test
+    void t11FreezingIsExact() throws Exception {
+        PhaseSchedule s = schedule(three());
+        s.runNext();
+        double[] after = s.parameters();
+        assertEquals(0, Double.compare(1.0, after[0]), "a frozen: bit-identical");
+        assertEquals(0, Double.compare(1.0, after[1]), "b frozen: bit-identical");
+        assertNotEquals(0.0, after[2], "c moved");
+        s.runNext();
+        double[] t = s.parameters();
+        for (int k = 0; k < 3; k++) {
+            assertTrue(Math.abs(t[k] - TRUTH[k]) / TRUTH[k] < 1e-8, "parameter " + k + " = " + t[k]);
+        }
+    }
+
+    @Test
+    void t12StateMachine() throws Exception {
+        PhaseSchedule s = schedule(three());
+        assertTrue(s.runNext());
+        assertEquals(new PhaseSchedule.Status(1, 3, 1, List.of(State.COMPLETED, State.PENDING, State.PENDING), false), s.status());
+        assertThrows(IllegalStateException.class, () -> s.runPhase(2));
+        s.skip(1);
+        assertEquals(List.of(State.COMPLETED, State.SKIPPED, State.PENDING), s.status().states());
+        assertEquals(1, s.status().completed());
+        assertTrue(s.runNext());
+        assertTrue(s.isComplete());
+        assertFalse(s.runNext());
+        assertThrows(IllegalStateException.class, () -> s.skip(0));
+    }
+
+    @Test
+    void t13ResetFromRestoresWhatThePhaseStartedFrom() throws Exception {
+        PhaseSchedule s = schedule(three());
+        s.skip(0);
+        s.runPhase(1);
+        double[] endOfPhase1 = s.parameters();
+        s.runPhase(2);
+        s.resetFrom(2);
+        assertArrayEquals(endOfPhase1, s.parameters(), 0.0, "the entry of phase 2 is the end of phase 1");
+        assertEquals(List.of(State.SKIPPED, State.COMPLETED, State.PENDING), s.status().states());
+    }
+
+    @Test
+    void t14ReruningIsDeterministic() throws Exception {
+        PhaseSchedule s = schedule(three());
+        while (s.runNext()) {
+            // all phases
+        }
+        double[] first = s.parameters();
+        List<Double> history = s.lossHistory(1);
+        assertFalse(history.isEmpty());
+        s.resetFrom(1);
+        while (s.runNext()) {
+            // again from phase 1
+        }
+        assertArrayEquals(first, s.parameters(), 0.0);
+        assertEquals(history, s.lossHistory(1));
+        s.reset();
+        while (s.runNext()) {
+            // all again
+        }
+        assertArrayEquals(first, s.parameters(), 0.0);
+    }
+
+    @Test
+    void t18AFailingPhaseGoesBackToPendingWithItsEntrySnapshot() throws Exception {
+        AtomicBoolean broken = new AtomicBoolean(true);
+        RowModel flaky = new RowModel(List.of("a", "b", "c"), List.of("x"), "flaky decay", (x, p, g) -> {
+            if (broken.get() && g != null && p[1] != 1.0) {
+                throw new IllegalStateException("simulated failure");
+            }
+            double e = Math.exp(-p[1] * x[0]);
+            if (g != null) {
+                g[0] = e;
+                g[1] = -p[0] * x[0] * e;
+                g[2] = 1;
+            }
+            return p[0] * e + p[2];
+        });
+        FitProblem p = FitProblem.builder(flaky, noiseFree()).initial(1, 1, 0).build();
+        PhaseSchedule s = new PhaseSchedule(p, three(), PassExecutor.sequential(), Ticker.system(), List.of());
+        s.runNext(); // b frozen at 1: no failure
+        double[] entry = s.parameters();
+        assertThrows(IllegalStateException.class, s::runNext);
+        assertEquals(State.PENDING, s.status().states().get(1));
+        assertArrayEquals(entry, s.parameters(), 0.0);
+        broken.set(false);
+        assertTrue(s.runNext());
+        assertEquals(State.COMPLETED, s.status().states().get(1));
+    }
+
+    @Test
+    void t16PatternRules() {
+        assertTrue(PhaseSchedule.glob("*.p").matcher("a.p").matches());
+        assertFalse(PhaseSchedule.glob("*.p").matcher("p").matches());
+        assertTrue(PhaseSchedule.glob("**.p").matcher("p").matches());
+        assertTrue(PhaseSchedule.glob("**.p").matcher("a.b.c.p").matches());
+        assertTrue(PhaseSchedule.glob("mu?").matcher("mu1").matches());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> schedule(List.of(PhaseSpec.gaussNewton("gn", GN).freeze("width*", true))));
+        assertTrue(e.getMessage().contains("'width*' matches no parameter"), e.getMessage());
+    }
+}
