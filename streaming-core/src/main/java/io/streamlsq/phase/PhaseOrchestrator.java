@@ -62,8 +62,9 @@ public final class PhaseOrchestrator {
             }
         }
         listeners.onPhaseStart(FinalizePhase.NAME);
-        if (state.current == null && !gaussNewton && state.termination == null) {
-            // a warmup-only run: the covariance needs the sums at the warmup's point
+        boolean stopped = state.termination instanceof io.streamlsq.result.Termination.Stopped;
+        if (state.current == null && (stopped || (!gaussNewton && state.termination == null))) {
+            // a warmup-only run, or one stopped in the warmup: the covariance needs the sums at its point
             var pass = passes.run(FinalizePhase.NAME, state.theta, io.streamlsq.model.EvalLevel.NORMAL);
             if (pass.isFinite()) {
                 state.current = pass.sums();

@@ -36,31 +36,38 @@ public final class PhaseSchedule {
      * @param freeze glob pattern on parameter names → true (frozen) or false (free) in this phase; later
      *     entries override earlier ones. {@code *} matches within a dotted segment, {@code **} across them.
      * @param set values given to parameters (by pattern) at the phase's start
+     * @param plateau ends the phase when its loss stops falling; null = off (the default)
      */
-    public record PhaseSpec(String name, Kind kind, FitOptions options, Map<String, Boolean> freeze, Map<String, Double> set) {
+    public record PhaseSpec(String name, Kind kind, FitOptions options, Map<String, Boolean> freeze, Map<String, Double> set,
+            PlateauRule plateau) {
         public PhaseSpec {
             freeze = new LinkedHashMap<>(freeze);
             set = new LinkedHashMap<>(set);
         }
 
         public static PhaseSpec warmup(String name, FitOptions options) {
-            return new PhaseSpec(name, Kind.WARMUP, options, Map.of(), Map.of());
+            return new PhaseSpec(name, Kind.WARMUP, options, Map.of(), Map.of(), null);
         }
 
         public static PhaseSpec gaussNewton(String name, FitOptions options) {
-            return new PhaseSpec(name, Kind.GAUSS_NEWTON, options, Map.of(), Map.of());
+            return new PhaseSpec(name, Kind.GAUSS_NEWTON, options, Map.of(), Map.of(), null);
         }
 
         public PhaseSpec freeze(String pattern, boolean frozen) {
             Map<String, Boolean> f = new LinkedHashMap<>(freeze);
             f.put(pattern, frozen);
-            return new PhaseSpec(name, kind, options, f, set);
+            return new PhaseSpec(name, kind, options, f, set, plateau);
         }
 
         public PhaseSpec set(String pattern, double value) {
             Map<String, Double> v = new LinkedHashMap<>(set);
             v.put(pattern, value);
-            return new PhaseSpec(name, kind, options, freeze, v);
+            return new PhaseSpec(name, kind, options, freeze, v, plateau);
+        }
+
+        /** This phase with a plateau stop (null turns it off). */
+        public PhaseSpec plateau(PlateauRule rule) {
+            return new PhaseSpec(name, kind, options, freeze, set, rule);
         }
     }
 
@@ -75,6 +82,7 @@ public final class PhaseSchedule {
     private final double[][] entryValues;
     private final boolean[][] entryFixed;
     private final List<List<Double>> losses = new ArrayList<>();
+    private final String[] stopReasons;
     private final LossRecorder recorder = new LossRecorder();
     private double[] values;
     private boolean[] fixed;
@@ -106,6 +114,7 @@ public final class PhaseSchedule {
         this.states = new State[n];
         this.entryValues = new double[n][];
         this.entryFixed = new boolean[n][];
+        this.stopReasons = new String[n];
         for (int i = 0; i < n; i++) {
             losses.add(List.of());
         }
@@ -122,6 +131,7 @@ public final class PhaseSchedule {
         }
         Arrays.fill(entryValues, null);
         Arrays.fill(entryFixed, null);
+        Arrays.fill(stopReasons, null);
         for (int i = 0; i < losses.size(); i++) {
             losses.set(i, List.of());
         }
@@ -160,6 +170,8 @@ public final class PhaseSchedule {
         apply(spec, start, mask);
         states[i] = State.RUNNING;
         recorder.current = new ArrayList<>();
+        recorder.rule = spec.plateau();
+        recorder.plateau = false;
         try {
             FitProblem phaseProblem = withStart(start, mask);
             FitOptions opts = spec.kind() == Kind.WARMUP
@@ -175,6 +187,7 @@ public final class PhaseSchedule {
         values = last.values().clone();
         fixed = mask;
         losses.set(i, List.copyOf(recorder.current));
+        stopReasons[i] = recorder.plateau ? "plateau" : last.termination().reason();
         states[i] = State.COMPLETED;
     }
 
@@ -204,6 +217,7 @@ public final class PhaseSchedule {
         for (int j = i; j < states.length; j++) {
             states[j] = State.PENDING;
             losses.set(j, List.of());
+            stopReasons[j] = null;
             if (j > i) {
                 entryValues[j] = null;
                 entryFixed[j] = null;
@@ -248,6 +262,15 @@ public final class PhaseSchedule {
     public List<Double> lossHistory(int i) {
         check(i);
         return losses.get(i);
+    }
+
+    /**
+     * Why COMPLETED phase i ended: "plateau" when its plateau rule stopped it, otherwise the reason of its
+     * termination; null for a phase that has not completed.
+     */
+    public String stopReason(int i) {
+        check(i);
+        return stopReasons[i];
     }
 
     /** The result of the last phase run, or null. */
@@ -331,11 +354,17 @@ public final class PhaseSchedule {
     /** Collects the losses of the running phase. */
     private static final class LossRecorder implements FitListener {
         List<Double> current = new ArrayList<>();
+        PlateauRule rule;
+        boolean plateau;
 
         @Override
         public Decision onIteration(IterationSummary s) {
             if (s.accepted()) {
                 current.add(s.cost());
+                if (rule != null && rule.reached(current)) {
+                    plateau = true;
+                    return Decision.STOP;
+                }
             }
             return Decision.CONTINUE;
         }

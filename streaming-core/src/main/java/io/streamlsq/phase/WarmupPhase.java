@@ -6,6 +6,7 @@ import io.streamlsq.data.SampledDataSource;
 import io.streamlsq.exec.PassResult;
 import io.streamlsq.model.EvalLevel;
 import io.streamlsq.options.WarmupOptions;
+import io.streamlsq.result.Termination;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -132,10 +133,18 @@ final class WarmupPhase implements Phase {
                 }
                 double change = Math.abs(next.loss - x.loss) / (Math.abs(x.loss) + Math.ulp(1.0));
                 x = next;
-                listeners.onIteration(new IterationSummary(NAME, iterations + 1, state.passes, x.loss, x.loss, Double.NaN,
-                        true, Double.NaN, Double.NaN, Math.sqrt(dot(x.g, x.g)), Double.NaN));
+                FitListener.Decision decision = listeners.onIteration(new IterationSummary(NAME, iterations + 1,
+                        state.passes, x.loss, x.loss, Double.NaN, true, Double.NaN, Double.NaN,
+                        Math.sqrt(dot(x.g, x.g)), Double.NaN));
                 if (x.loss < best.loss) {
                     best = x;
+                }
+                if (decision == FitListener.Decision.STOP) {
+                    outcome = "stopped by a listener";
+                    iterations++;
+                    state.termination = new Termination.Stopped("a listener asked to stop after "
+                            + iterations + " warmup iterations");
+                    break;
                 }
                 if (change < o.plateauThreshold()) {
                     outcome = "plateau";

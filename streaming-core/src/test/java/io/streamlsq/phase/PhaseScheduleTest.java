@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** seeds-others.md §1(d): T1.1–T1.4, T1.8 and the pattern rules of T1.6 (T1.5 plateau and T1.7 resume: not yet). */
+/** seeds-others.md §1(d): T1.1–T1.5, T1.8 and the pattern rules of T1.6 (T1.7 resume: not yet). */
 class PhaseScheduleTest {
     static final double[] TRUTH = {2.5, 1.3, 0.5};
 
@@ -152,5 +152,73 @@ class PhaseScheduleTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> schedule(List.of(PhaseSpec.gaussNewton("gn", GN).freeze("width*", true))));
         assertTrue(e.getMessage().contains("'width*' matches no parameter"), e.getMessage());
+    }
+
+    /** T1.5: a scripted optimiser with loss 10 + 1000·e^(−i/20) under the spectracles cadence. */
+    static List<Double> scripted(PlateauRule rule, int maxSteps) {
+        List<Double> losses = new java.util.ArrayList<>();
+        for (int i = 0; i < maxSteps; i++) {
+            losses.add(10 + 1000 * Math.exp(-i / 20.0));
+            if (rule.reached(losses)) {
+                break;
+            }
+        }
+        return losses;
+    }
+
+    @Test
+    void t15PlateauNumbers() {
+        assertEquals(301, scripted(PlateauRule.spectraclesCompat(1e-2), 10_000).size(), "stops at step 300");
+        assertEquals(101, scripted(PlateauRule.spectraclesCompat(), 10_000).size(), "1e2 stops at step 100");
+        assertEquals(401, scripted(PlateauRule.spectraclesCompat(1e-4), 10_000).size(), "1e-4 stops at step 400");
+        assertEquals(100, scripted(PlateauRule.spectraclesCompat(1e-2), 100).size(), "maxSteps 100: no check made");
+        assertThrows(IllegalArgumentException.class, () -> new PlateauRule(0, PlateauRule.Mode.ABSOLUTE, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new PlateauRule(1, PlateauRule.Mode.RELATIVE, 5, 1, 2));
+    }
+
+    @Test
+    void plateauEndsAScheduledPhaseAndTheNextOneRuns() throws Exception {
+        PlateauRule always = new PlateauRule(Double.MAX_VALUE, PlateauRule.Mode.ABSOLUTE, 1, 1, 3);
+        PhaseSchedule s = schedule(List.of(
+                PhaseSpec.warmup("warm", WARM).plateau(always),
+                PhaseSpec.gaussNewton("gn short", GN).plateau(new PlateauRule(Double.MAX_VALUE, PlateauRule.Mode.ABSOLUTE, 1, 1, 1)),
+                PhaseSpec.gaussNewton("gn", GN)));
+        s.runNext();
+        assertEquals(4, s.lossHistory(0).size(), "stopped at step 3");
+        assertEquals("plateau", s.stopReason(0));
+        s.runNext();
+        assertEquals(2, s.lossHistory(1).size(), "stopped at step 1");
+        assertEquals("plateau", s.stopReason(1));
+        s.runNext();
+        assertNotEquals("plateau", s.stopReason(2));
+        double[] t = s.parameters();
+        for (int k = 0; k < 3; k++) {
+            assertTrue(Math.abs(t[k] - TRUTH[k]) / TRUTH[k] < 1e-8, "parameter " + k + " = " + t[k]);
+        }
+        assertTrue(Double.isFinite(s.lastResult().stderr()[0]));
+        s.resetFrom(1);
+        assertEquals(null, s.stopReason(1));
+    }
+
+    @Test
+    void relativePlateauStopsAConvergedGaussNewtonEarlier() throws Exception {
+        int n = 10_000;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        for (int i = 0; i < n; i++) {
+            x[i] = 5.0 * i / (n - 1);
+            y[i] = TRUTH[0] * Math.exp(-TRUTH[1] * x[i]) + TRUTH[2] + 0.05 * (rng.nextDouble() - 0.5);
+        }
+        FitProblem noisy = FitProblem.builder(new DecayModel(), InMemoryDataSource.ofXY(x, y, 1_000)).initial(1, 1, 0).build();
+        PhaseSchedule plain = new PhaseSchedule(noisy, List.of(PhaseSpec.gaussNewton("gn", GN)),
+                PassExecutor.sequential(), Ticker.system(), List.of());
+        plain.runNext();
+        PhaseSchedule early = new PhaseSchedule(noisy, List.of(PhaseSpec.gaussNewton("gn", GN).plateau(PlateauRule.relative(1e-3))),
+                PassExecutor.sequential(), Ticker.system(), List.of());
+        early.runNext();
+        assertEquals("plateau", early.stopReason(0));
+        assertTrue(early.lossHistory(0).size() < plain.lossHistory(0).size(),
+                early.lossHistory(0) + " vs " + plain.lossHistory(0));
     }
 }

@@ -132,4 +132,21 @@ class WarmupTest {
                 "warmup row evaluations: " + warmupRows[0] + " at 10⁶ rows, " + warmupRows[1] + " at 10⁸");
         assertTrue(warmupRows[1] < sizes[1] / 2, "the warmup over 10⁸ rows costs less than half a pass");
     }
+
+    @Test
+    void aListenerStopInTheWarmupEndsTheFitWithACovariance() {
+        FitProblem p = FitProblem.builder(BuiltinProblem.DECAY.model(), DECAY).initial(10, 0.05, -3).build();
+        FitListener stopAtTwo = new FitListener() {
+            @Override
+            public Decision onIteration(IterationSummary s) {
+                return s.iteration() >= 2 ? Decision.STOP : Decision.CONTINUE;
+            }
+        };
+        FitResult r = Fits.fit(p, FitOptions.builder().warmup(WarmupOptions.on()).build(), PassExecutor.sequential(), stopAtTwo);
+        assertEquals("stopped", r.termination().status(), r.briefReport());
+        assertEquals(2, r.iterations("warmup"));
+        assertEquals(0, r.iterations("gauss_newton"));
+        assertEquals(1, r.passes(), "one NORMAL pass at the warmup's point, for the covariance");
+        assertTrue(Double.isFinite(r.stderr()[0]) && r.stderr()[0] > 0, r.briefReport());
+    }
 }
