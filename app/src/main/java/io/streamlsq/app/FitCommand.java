@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
 final class FitCommand implements Callable<Integer> {
     static final Set<String> SETTINGS = Set.of("data", "model", "x", "y", "sigma", "p0", "bounds", "fix", "loss",
             "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
-            "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows", "metrics-file");
+            "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows", "metrics-file",
+            "schedule");
 
     @Spec
     CommandSpec spec;
@@ -214,8 +215,10 @@ final class FitCommand implements Callable<Integer> {
         extra.put("model", text);
         extra.put("data", dataSpec);
         String metricsText = s.text("metrics-file", metricsFile == null ? null : metricsFile.toString());
-        return FitRunner.run(problem, options, nThreads, s.flag("quiet", quiet), outText == null ? null : Path.of(outText),
-                metricsText == null ? null : Path.of(metricsText), extra, Cli.out(spec), Cli.err(spec));
+        List<io.streamlsq.phase.PhaseSchedule.PhaseSpec> schedule = ScheduleSpecs.parse(s.raw("schedule"), options);
+        return FitRunner.run(problem, options, schedule, nThreads, s.flag("quiet", quiet),
+                outText == null ? null : Path.of(outText), metricsText == null ? null : Path.of(metricsText), extra,
+                Cli.out(spec), Cli.err(spec));
     }
 
     private FitOptions options(Settings s) {

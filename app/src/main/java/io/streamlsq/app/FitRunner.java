@@ -4,6 +4,7 @@ import io.streamlsq.exec.PassExecutor;
 import io.streamlsq.options.FitOptions;
 import io.streamlsq.phase.FitListener;
 import io.streamlsq.phase.PhaseOrchestrator;
+import io.streamlsq.phase.PhaseSchedule;
 import io.streamlsq.phase.Ticker;
 import io.streamlsq.problem.FitProblem;
 import io.streamlsq.result.FitResult;
@@ -29,6 +30,13 @@ final class FitRunner {
 
     static int run(FitProblem problem, FitOptions options, int threads, boolean quiet, Path out, Path metricsFile,
             Map<String, Object> extraJson, PrintStream stdout, PrintStream stderr) throws IOException {
+        return run(problem, options, null, threads, quiet, out, metricsFile, extraJson, stdout, stderr);
+    }
+
+    /** {@code schedule} null: the default phases; otherwise the given phases, one after the other. */
+    static int run(FitProblem problem, FitOptions options, List<PhaseSchedule.PhaseSpec> schedule, int threads,
+            boolean quiet, Path out, Path metricsFile, Map<String, Object> extraJson, PrintStream stdout,
+            PrintStream stderr) throws IOException {
         List<FitListener> listeners = new ArrayList<>();
         MetricsListener metrics = metricsFile == null ? null : new MetricsListener();
         if (metrics != null) {
@@ -51,15 +59,33 @@ final class FitRunner {
             return t;
         }) : null;
         FitResult result;
+        List<Map<String, Object>> phaseRows = null;
         try {
             PassExecutor executor = pool == null ? PassExecutor.sequential() : PassExecutor.parallel(pool, threads);
-            result = new PhaseOrchestrator(options, executor, Ticker.system(), listeners).fit(problem);
+            if (schedule == null) {
+                result = new PhaseOrchestrator(options, executor, Ticker.system(), listeners).fit(problem);
+            } else {
+                PhaseSchedule ps = new PhaseSchedule(problem, schedule, executor, Ticker.system(), listeners);
+                while (ps.runNext()) {
+                    // phases in order
+                }
+                result = ps.lastResult();
+                phaseRows = scheduleRows(ps);
+            }
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
             }
             if (metrics != null) {
                 metrics.write(metricsFile);
+            }
+        }
+        if (phaseRows != null) {
+            stdout.println("# schedule");
+            for (Map<String, Object> row : phaseRows) {
+                stdout.printf(java.util.Locale.ROOT, "    %-2s %-16s %-12s %4d steps %4d passes  cost %.6e  (%s)%n",
+                        row.get("index"), row.get("name"), row.get("kind"), row.get("steps"), row.get("passes"),
+                        row.get("cost"), row.get("stop_reason"));
             }
         }
         stdout.print(result.fullReport());
@@ -71,6 +97,9 @@ final class FitRunner {
         if (out != null) {
             Map<String, Object> extra = new java.util.LinkedHashMap<>(extraJson);
             extra.put("skipped_rows", skipped);
+            if (phaseRows != null) {
+                extra.put("schedule", phaseRows);
+            }
             ResultJson.write(result, extra, out);
         }
         return exitCode(result.termination());
@@ -86,5 +115,24 @@ final class FitRunner {
 
     static int defaultThreads() {
         return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** One row per phase for the report and the JSON. */
+    private static List<Map<String, Object>> scheduleRows(PhaseSchedule ps) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < ps.phases().size(); i++) {
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            FitResult r = ps.result(i);
+            row.put("index", i);
+            row.put("name", ps.phases().get(i).name());
+            row.put("kind", ps.phases().get(i).kind().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("state", ps.status().states().get(i).name().toLowerCase(java.util.Locale.ROOT));
+            row.put("steps", ps.lossHistory(i).size());
+            row.put("passes", r == null ? 0 : r.passes());
+            row.put("cost", r == null || !Double.isFinite(r.cost()) ? null : r.cost());
+            row.put("stop_reason", ps.stopReason(i));
+            rows.add(row);
+        }
+        return rows;
     }
 }

@@ -121,4 +121,14 @@ final class Settings {
         String t = text(key, null);
         return t != null && Boolean.parseBoolean(t);
     }
+
+    /** The file's value for {@code key} as parsed (maps, lists, strings, numbers), or null. */
+    Object raw(String key) {
+        return values.get(key);
+    }
+
+    /** Where the settings came from (the file), or null. */
+    String origin() {
+        return origin;
+    }
 }

@@ -100,6 +100,59 @@ class FitCommandTest {
     }
 
     @Test
+    void aScheduleInTheConfigFileRunsItsPhasesInOrder() throws IOException {
+        Path cfg = dir.resolve("schedule.yaml");
+        Path out = dir.resolve("schedule.json");
+        Files.writeString(cfg, "data: " + decay + "\nmodel: a*exp(-b*x)+c\np0: {a: 1, b: 0.5, c: 0}\nquiet: true\n"
+                + "out: " + out + "\n"
+                + "schedule:\n"
+                + "  - {name: offset, kind: warmup, max_iterations: 30, freeze: {'*': true, c: false}}\n"
+                + "  - name: all\n    kind: gauss_newton\n    freeze: {'**': false}\n"
+                + "    plateau: {mode: relative, criterion: 1.0e-9}\n");
+        Run r = Run.of("fit", "--config", cfg.toString());
+        assertTrue(r.code() == 0 || r.code() == 3, r.out() + r.err());
+        assertTrue(r.out().contains("# schedule") && r.out().contains("offset") && r.out().contains("all"), r.out());
+        JsonNode j = JSON.readTree(out.toFile());
+        JsonNode phases = j.get("schedule");
+        assertEquals(2, phases.size());
+        assertEquals("warmup", phases.get(0).get("kind").asText());
+        assertEquals("completed", phases.get(0).get("state").asText());
+        assertTrue(phases.get(0).get("steps").asInt() > 0 && phases.get(0).get("steps").asInt() <= 30, phases.toString());
+        assertEquals("gauss_newton", phases.get(1).get("kind").asText());
+        assertEquals(2.5, j.get("params").get("a").asDouble(), 0.01);
+        assertEquals(1.3, j.get("params").get("b").asDouble(), 0.01);
+        // the same fit without a schedule reaches the same minimum
+        Path plain = dir.resolve("plain.json");
+        assertEquals(0, Run.of("fit", "--data", decay.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0",
+                "--out", plain.toString(), "--quiet").code());
+        JsonNode p = JSON.readTree(plain.toFile());
+        for (String k : List.of("a", "b", "c")) {
+            assertEquals(p.get("params").get(k).asDouble(), j.get("params").get(k).asDouble(),
+                    3 * p.get("stderr").get(k).asDouble(), k);
+        }
+    }
+
+    @Test
+    void aBadScheduleIsRefusedWithItsPhaseAndKeyNamed() throws IOException {
+        Path cfg = dir.resolve("bad-schedule.yaml");
+        String head = "data: " + decay + "\nmodel: a*exp(-b*x)+c\np0: {a: 1, b: 0.5, c: 0}\nquiet: true\nschedule:\n";
+        String[][] cases = {
+                {"  - {kind: adam}\n", "schedule phase 0 ('phase 0'): kind 'adam' is not warmup or gauss_newton"},
+                {"  - {name: w, kind: warmup, freeze: {width: true}}\n", "pattern 'width' matches no parameter"},
+                {"  - {kind: gauss_newton, max_iterations: 3}\n", "max_iterations is for warmup phases"},
+                {"  - {kind: gauss_newton, plateau: {criterion: -1}}\n", "plateau criterion = -1.0: must be positive"},
+                {"  - {kind: gauss_newton, frezee: {a: true}}\n", "unknown key 'frezee'"},
+                {"  []\n", "schedule: must be a non-empty list"},
+        };
+        for (String[] c : cases) {
+            Files.writeString(cfg, head + c[0]);
+            Run r = Run.of("fit", "--config", cfg.toString());
+            assertEquals(2, r.code(), c[0] + ": " + r.out() + r.err());
+            assertTrue(r.err().contains(c[1]), c[0] + ": " + r.err());
+        }
+    }
+
+    @Test
     void fitsSyntheticDataAndNamedVariableBindings() {
         Run r = Run.of("fit", "--data", "synthetic:decay:50000:4", "--model", "A*exp(-k*t) + base", "--x", "t=x",
                 "--p0", "A=1,k=0.5,base=0", "--bounds", "k=0:", "--quiet");

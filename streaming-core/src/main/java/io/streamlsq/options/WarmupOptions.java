@@ -103,4 +103,10 @@ public record WarmupOptions(boolean enabled, long sampleRows, int maxIterations,
                 adaptiveStep, refinementStep, carefulStep, explorationStep, fixedStep, costGuard, costIncreaseTolerance,
                 stepClipping, maxStepNorm, plateauThreshold, gradientThreshold);
     }
+
+    public WarmupOptions withMaxIterations(int v) {
+        return new WarmupOptions(enabled, sampleRows, v, history, warmStartDetection, warmStartThreshold,
+                adaptiveStep, refinementStep, carefulStep, explorationStep, fixedStep, costGuard, costIncreaseTolerance,
+                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold);
+    }
 }

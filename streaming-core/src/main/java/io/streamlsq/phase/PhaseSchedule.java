@@ -83,6 +83,7 @@ public final class PhaseSchedule {
     private final boolean[][] entryFixed;
     private final List<List<Double>> losses = new ArrayList<>();
     private final String[] stopReasons;
+    private final FitResult[] results;
     private final LossRecorder recorder = new LossRecorder();
     private double[] values;
     private boolean[] fixed;
@@ -115,6 +116,7 @@ public final class PhaseSchedule {
         this.entryValues = new double[n][];
         this.entryFixed = new boolean[n][];
         this.stopReasons = new String[n];
+        this.results = new FitResult[n];
         for (int i = 0; i < n; i++) {
             losses.add(List.of());
         }
@@ -132,6 +134,7 @@ public final class PhaseSchedule {
         Arrays.fill(entryValues, null);
         Arrays.fill(entryFixed, null);
         Arrays.fill(stopReasons, null);
+        Arrays.fill(results, null);
         for (int i = 0; i < losses.size(); i++) {
             losses.set(i, List.of());
         }
@@ -187,7 +190,11 @@ public final class PhaseSchedule {
         values = last.values().clone();
         fixed = mask;
         losses.set(i, List.copyOf(recorder.current));
-        stopReasons[i] = recorder.plateau ? "plateau" : last.termination().reason();
+        // the rule may fire on the iteration where the phase converged anyway: then convergence is the reason
+        boolean byPlateau = recorder.plateau && last.termination() instanceof io.streamlsq.result.Termination.Stopped;
+        stopReasons[i] = byPlateau ? "plateau"
+                : spec.kind() == Kind.WARMUP ? "warmup: " + last.warmupOutcome() : last.termination().reason();
+        results[i] = last;
         states[i] = State.COMPLETED;
     }
 
@@ -218,6 +225,7 @@ public final class PhaseSchedule {
             states[j] = State.PENDING;
             losses.set(j, List.of());
             stopReasons[j] = null;
+            results[j] = null;
             if (j > i) {
                 entryValues[j] = null;
                 entryFixed[j] = null;
@@ -265,12 +273,24 @@ public final class PhaseSchedule {
     }
 
     /**
-     * Why COMPLETED phase i ended: "plateau" when its plateau rule stopped it, otherwise the reason of its
-     * termination; null for a phase that has not completed.
+     * Why COMPLETED phase i ended: "plateau" when its plateau rule stopped it, otherwise "warmup: " and the
+     * warmup's outcome for a warmup phase, or the termination's reason for a Gauss-Newton phase; null for a
+     * phase that has not completed.
      */
     public String stopReason(int i) {
         check(i);
         return stopReasons[i];
+    }
+
+    /** The result of COMPLETED phase i (its own passes, iterations and covariance), or null. */
+    public FitResult result(int i) {
+        check(i);
+        return results[i];
+    }
+
+    /** The phases, as given. */
+    public List<PhaseSpec> phases() {
+        return specs;
     }
 
     /** The result of the last phase run, or null. */
