@@ -111,7 +111,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "Run the L-BFGS warmup on a sample before Gauss-Newton (docs/engine.md).")
     boolean warmup;
 
-    @Option(names = "--warmup-sample-rows", paramLabel = "N", description = "Rows of the warmup's sample (default 1e6).")
+    @Option(names = "--warmup-sample-rows", paramLabel = "N", description = "Rows of the warmup's sample (default 1e6), or 'full' for all rows (each warmup evaluation is then a full pass).")
     String warmupSampleRows;
 
     @Option(names = "--skip-invalid", description = "Skip (and count) rows with a null, NaN or infinite value in a used column, "
@@ -253,7 +253,8 @@ final class FitCommand implements Callable<Integer> {
         WarmupOptions w = WarmupOptions.defaults().withEnabled(s.flag("warmup", warmup));
         String sample = s.text("warmup-sample-rows", warmupSampleRows);
         if (sample != null) {
-            w = w.withSampleRows(Math.max(1, Cli.parseCount("--warmup-sample-rows", sample)));
+            w = sample.trim().equalsIgnoreCase("full") ? w.withFullData()
+                    : w.withSampleRows(Math.max(1, Cli.parseCount("--warmup-sample-rows", sample)));
         }
         o.warmup(w);
         return o.build();

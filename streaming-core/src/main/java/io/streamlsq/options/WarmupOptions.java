@@ -20,13 +20,17 @@ import java.util.List;
  * rows), or {@code maxIterations} (100).
  *
  * @param enabled whether the warmup runs (default false in this version: see docs/engine.md)
- * @param sampleRows rows of the sample, evenly spaced chunks (default 10⁶)
+ * @param sampleRows rows of the sample, evenly spaced chunks (default 10⁶); {@link #FULL} = every row, each
+ *     evaluation then a full GRADIENT pass, counted in the fit's passes
  * @param history L-BFGS memory m (default 10)
  */
 public record WarmupOptions(boolean enabled, long sampleRows, int maxIterations, int history,
         boolean warmStartDetection, double warmStartThreshold, boolean adaptiveStep, double refinementStep,
         double carefulStep, double explorationStep, double fixedStep, boolean costGuard, double costIncreaseTolerance,
         boolean stepClipping, double maxStepNorm, double plateauThreshold, double gradientThreshold) {
+
+    /** {@code sampleRows} meaning "no sampling": the warmup reads all the data. */
+    public static final long FULL = Long.MAX_VALUE;
 
     public WarmupOptions {
         List<String> v = new ArrayList<>();
@@ -108,5 +112,10 @@ public record WarmupOptions(boolean enabled, long sampleRows, int maxIterations,
         return new WarmupOptions(enabled, sampleRows, v, history, warmStartDetection, warmStartThreshold,
                 adaptiveStep, refinementStep, carefulStep, explorationStep, fixedStep, costGuard, costIncreaseTolerance,
                 stepClipping, maxStepNorm, plateauThreshold, gradientThreshold);
+    }
+
+    /** The warmup on all rows (no sampling). */
+    public WarmupOptions withFullData() {
+        return withSampleRows(FULL);
     }
 }

@@ -55,7 +55,8 @@ final class WarmupPhase implements Phase {
 
     private FitState s;
     private WarmupOptions o;
-    private SampledDataSource sample;
+    private io.streamlsq.data.DataSource sample;
+    private boolean full;
     private double[] lo;
     private double[] hi;
     private Point best;
@@ -68,7 +69,8 @@ final class WarmupPhase implements Phase {
             state.warmupOutcome = "not enabled";
             return 0;
         }
-        sample = SampledDataSource.of(state.problem.source(), o.sampleRows());
+        full = o.sampleRows() == WarmupOptions.FULL;
+        sample = full ? state.problem.source() : SampledDataSource.of(state.problem.source(), o.sampleRows());
         int p = state.freeCount();
         lo = new double[p];
         hi = new double[p];
@@ -259,7 +261,8 @@ final class WarmupPhase implements Phase {
 
     /** Loss and gradient at q over the sample, or null when the model is not finite there. */
     private Point evaluate(double[] q) throws IOException {
-        PassResult r = passes.runSample(sample, external(q), EvalLevel.GRADIENT);
+        PassResult r = full ? passes.run(NAME, external(q), EvalLevel.GRADIENT)
+                : passes.runSample(sample, external(q), EvalLevel.GRADIENT);
         if (!r.isFinite() || r.sums().rows() == 0) {
             return null;
         }

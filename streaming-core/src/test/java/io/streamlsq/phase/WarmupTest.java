@@ -11,6 +11,7 @@ import io.streamlsq.options.WarmupOptions;
 import io.streamlsq.problem.FitProblem;
 import io.streamlsq.problems.BuiltinProblem;
 import io.streamlsq.result.FitResult;
+import io.streamlsq.result.PhaseTiming;
 import io.streamlsq.testkit.Fits;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,5 +149,25 @@ class WarmupTest {
         assertEquals(0, r.iterations("gauss_newton"));
         assertEquals(1, r.passes(), "one NORMAL pass at the warmup's point, for the covariance");
         assertTrue(Double.isFinite(r.stderr()[0]) && r.stderr()[0] > 0, r.briefReport());
+    }
+
+    @Test
+    void aFullWarmupReadsEveryRowAndCountsItsPasses() {
+        SyntheticDataSource small = SyntheticDataSource.of(BuiltinProblem.DECAY, 200_000, 65_536, 3);
+        double[] far = {10, 0.05, -3};
+        FitProblem p = FitProblem.builder(BuiltinProblem.DECAY.model(), small).initial(far).build();
+        FitResult sampled = Fits.fit(p, FitOptions.builder().warmup(WarmupOptions.on().withSampleRows(65_536)).build(),
+                PassExecutor.sequential());
+        FitResult full = Fits.fit(p, FitOptions.builder().warmup(WarmupOptions.on().withFullData()).build(),
+                PassExecutor.sequential());
+        assertTrue(full.termination().isConverged() && sampled.termination().isConverged(), full.briefReport());
+        int gnPasses = full.phases().stream().filter(t -> t.name().equals("gauss_newton")).mapToInt(PhaseTiming::passes).sum();
+        int warmPasses = full.phases().stream().filter(t -> t.name().equals("warmup")).mapToInt(PhaseTiming::passes).sum();
+        assertTrue(warmPasses > full.iterations("warmup"), "at least one full pass per warmup iteration: " + warmPasses);
+        assertEquals(full.passes(), gnPasses + warmPasses);
+        assertEquals(0, sampled.phases().stream().filter(t -> t.name().equals("warmup")).mapToInt(PhaseTiming::passes).sum());
+        for (int k = 0; k < 3; k++) {
+            assertEquals(sampled.values()[k], full.values()[k], 1e-8 * Math.abs(sampled.values()[k]), "parameter " + k);
+        }
     }
 }
