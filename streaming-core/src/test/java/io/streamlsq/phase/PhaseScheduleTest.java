@@ -221,4 +221,32 @@ class PhaseScheduleTest {
         assertTrue(early.lossHistory(0).size() < plain.lossHistory(0).size(),
                 early.lossHistory(0) + " vs " + plain.lossHistory(0));
     }
+
+    @Test
+    void t16BuilderResolution() {
+        assertEquals(java.util.Set.of(1, 2, 3), FreePlan.freeAfter(1).resolve(4));
+        assertEquals(java.util.Set.of(1, 3), FreePlan.fixedIn(0, 2).resolve(4));
+        assertEquals(java.util.Set.of(0, 2), FreePlan.freeIn(0).or(FreePlan.fixedIn(1)).resolve(3), "fixedIn wins");
+        assertEquals(java.util.Set.of(), FreePlan.freeAfter(5).resolve(3));
+        assertEquals(java.util.Set.of(0, 1), FreePlan.freeUntil(1).resolve(4));
+        assertThrows(IllegalArgumentException.class, () -> FreePlan.freeIn(-1));
+    }
+
+    @Test
+    void theBuilderGivesTheSameScheduleAsHandWrittenFreezes() throws Exception {
+        List<PhaseSpec> built = ScheduleBuilder.of(List.of(PhaseSpec.warmup("warm c", WARM),
+                        PhaseSpec.gaussNewton("gn all", GN), PhaseSpec.gaussNewton("gn again", GN)))
+                .param("c", FreePlan.freeAfter(0))
+                .param("a", FreePlan.freeAfter(1))
+                .param("b", FreePlan.fixedIn(0))
+                .build();
+        PhaseSchedule byBuilder = schedule(built);
+        PhaseSchedule byHand = schedule(three());
+        while (byBuilder.runNext()) {
+            assertTrue(byHand.runNext());
+            assertArrayEquals(byHand.parameters(), byBuilder.parameters(), 0.0);
+            assertArrayEquals(byHand.fixedMask(), byBuilder.fixedMask());
+        }
+        assertTrue(byHand.isComplete());
+    }
 }
