@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
 final class FitCommand implements Callable<Integer> {
     static final Set<String> SETTINGS = Set.of("data", "model", "x", "y", "sigma", "p0", "bounds", "fix", "loss",
             "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
-            "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows", "metrics-file",
+            "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
+            "warmup-method", "metrics-file",
             "schedule");
 
     @Spec
@@ -113,6 +114,9 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-sample-rows", paramLabel = "N", description = "Rows of the warmup's sample (default 1e6), or 'full' for all rows (each warmup evaluation is then a full pass).")
     String warmupSampleRows;
+
+    @Option(names = "--warmup-method", paramLabel = "M", description = "The warmup's optimizer: lbfgs (default) or adam.")
+    String warmupMethod;
 
     @Option(names = "--skip-invalid", description = "Skip (and count) rows with a null, NaN or infinite value in a used column, "
             + "instead of refusing the file.")
@@ -255,6 +259,14 @@ final class FitCommand implements Callable<Integer> {
         if (sample != null) {
             w = sample.trim().equalsIgnoreCase("full") ? w.withFullData()
                     : w.withSampleRows(Math.max(1, Cli.parseCount("--warmup-sample-rows", sample)));
+        }
+        String method = s.text("warmup-method", warmupMethod);
+        if (method != null) {
+            try {
+                w = w.withMethod(WarmupOptions.Method.valueOf(method.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--warmup-method '" + method + "' is not one of lbfgs, adam");
+            }
         }
         o.warmup(w);
         return o.build();

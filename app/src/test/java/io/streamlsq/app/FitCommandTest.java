@@ -133,6 +133,21 @@ class FitCommandTest {
     }
 
     @Test
+    void theWarmupMethodCanBeAdam() throws IOException {
+        Path out = dir.resolve("adam.json");
+        Run r = Run.of("fit", "--data", decay.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=10,b=0.05,c=-3",
+                "--warmup", "--warmup-method", "adam", "--out", out.toString(), "--quiet");
+        assertEquals(0, r.code(), r.out() + r.err());
+        JsonNode j = JSON.readTree(out.toFile());
+        assertTrue(j.get("iterations").get("warmup").asInt() > 0, j.toString());
+        assertEquals(2.5, j.get("params").get("a").asDouble(), 0.01);
+        Run bad = Run.of("fit", "--data", decay.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0",
+                "--warmup", "--warmup-method", "sgd");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--warmup-method 'sgd' is not one of lbfgs, adam"), bad.err());
+    }
+
+    @Test
     void aBadScheduleIsRefusedWithItsPhaseAndKeyNamed() throws IOException {
         Path cfg = dir.resolve("bad-schedule.yaml");
         String head = "data: " + decay + "\nmodel: a*exp(-b*x)+c\np0: {a: 1, b: 0.5, c: 0}\nquiet: true\nschedule:\n";

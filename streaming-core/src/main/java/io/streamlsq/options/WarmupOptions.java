@@ -27,7 +27,16 @@ import java.util.List;
 public record WarmupOptions(boolean enabled, long sampleRows, int maxIterations, int history,
         boolean warmStartDetection, double warmStartThreshold, boolean adaptiveStep, double refinementStep,
         double carefulStep, double explorationStep, double fixedStep, boolean costGuard, double costIncreaseTolerance,
-        boolean stepClipping, double maxStepNorm, double plateauThreshold, double gradientThreshold) {
+        boolean stepClipping, double maxStepNorm, double plateauThreshold, double gradientThreshold, Method method) {
+
+    /** The warmup's optimizer. */
+    public enum Method {
+        /** L-BFGS with a strong-Wolfe line search (the default). */
+        LBFGS,
+        /** Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8) with the adaptive first step as its learning rate; no line search. */
+        ADAM
+    }
+
 
     /** {@code sampleRows} meaning "no sampling": the warmup reads all the data. */
     public static final long FULL = Long.MAX_VALUE;
@@ -56,6 +65,9 @@ public record WarmupOptions(boolean enabled, long sampleRows, int maxIterations,
             v.add("warmup plateauThreshold = " + plateauThreshold + ", gradientThreshold = " + gradientThreshold
                     + " violate both >= 0");
         }
+        if (method == null) {
+            v.add("warmup method is null: LBFGS or ADAM");
+        }
         if (!v.isEmpty()) {
             throw new InvalidOptionsException(v);
         }
@@ -70,7 +82,7 @@ public record WarmupOptions(boolean enabled, long sampleRows, int maxIterations,
     /** The defaults, with the warmup off. */
     public static WarmupOptions defaults() {
         return new WarmupOptions(false, 1_000_000, 100, 10, true, 0.01, true, 1.0, 0.5, 0.1, 0.1, true, 0.05, true,
-                0.1, 1e-4, 1e-3);
+                0.1, 1e-4, 1e-3, Method.LBFGS);
     }
 
     /** The defaults, with the warmup on. */
@@ -81,41 +93,47 @@ public record WarmupOptions(boolean enabled, long sampleRows, int maxIterations,
     public WarmupOptions withEnabled(boolean v) {
         return new WarmupOptions(v, sampleRows, maxIterations, history, warmStartDetection, warmStartThreshold,
                 adaptiveStep, refinementStep, carefulStep, explorationStep, fixedStep, costGuard, costIncreaseTolerance,
-                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold);
+                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold, method);
     }
 
     public WarmupOptions withGuards(boolean warmStart, boolean adaptive, boolean cost, boolean clipping) {
         return new WarmupOptions(enabled, sampleRows, maxIterations, history, warmStart, warmStartThreshold, adaptive,
                 refinementStep, carefulStep, explorationStep, fixedStep, cost, costIncreaseTolerance, clipping,
-                maxStepNorm, plateauThreshold, gradientThreshold);
+                maxStepNorm, plateauThreshold, gradientThreshold, method);
     }
 
     public WarmupOptions withFixedStep(double v) {
         return new WarmupOptions(enabled, sampleRows, maxIterations, history, warmStartDetection, warmStartThreshold,
                 adaptiveStep, refinementStep, carefulStep, explorationStep, v, costGuard, costIncreaseTolerance,
-                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold);
+                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold, method);
     }
 
     public WarmupOptions withMaxStepNorm(double v) {
         return new WarmupOptions(enabled, sampleRows, maxIterations, history, warmStartDetection, warmStartThreshold,
                 adaptiveStep, refinementStep, carefulStep, explorationStep, fixedStep, costGuard, costIncreaseTolerance,
-                stepClipping, v, plateauThreshold, gradientThreshold);
+                stepClipping, v, plateauThreshold, gradientThreshold, method);
     }
 
     public WarmupOptions withSampleRows(long v) {
         return new WarmupOptions(enabled, v, maxIterations, history, warmStartDetection, warmStartThreshold,
                 adaptiveStep, refinementStep, carefulStep, explorationStep, fixedStep, costGuard, costIncreaseTolerance,
-                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold);
+                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold, method);
     }
 
     public WarmupOptions withMaxIterations(int v) {
         return new WarmupOptions(enabled, sampleRows, v, history, warmStartDetection, warmStartThreshold,
                 adaptiveStep, refinementStep, carefulStep, explorationStep, fixedStep, costGuard, costIncreaseTolerance,
-                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold);
+                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold, method);
     }
 
     /** The warmup on all rows (no sampling). */
     public WarmupOptions withFullData() {
         return withSampleRows(FULL);
+    }
+
+    public WarmupOptions withMethod(Method m) {
+        return new WarmupOptions(enabled, sampleRows, maxIterations, history, warmStartDetection, warmStartThreshold,
+                adaptiveStep, refinementStep, carefulStep, explorationStep, fixedStep, costGuard, costIncreaseTolerance,
+                stepClipping, maxStepNorm, plateauThreshold, gradientThreshold, m);
     }
 }

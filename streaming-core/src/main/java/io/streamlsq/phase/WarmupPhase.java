@@ -92,6 +92,9 @@ final class WarmupPhase implements Phase {
             return 0;
         }
         double step = initialStep(rel);
+        if (o.method() == WarmupOptions.Method.ADAM) {
+            return adam(x, step);
+        }
         Deque<double[][]> memory = new ArrayDeque<>();
         int iterations = 0;
         String outcome = "max_iterations";
@@ -165,6 +168,78 @@ final class WarmupPhase implements Phase {
         state.theta = external(best.q);
         state.current = null;
         state.warmupOutcome = outcome;
+        return iterations;
+    }
+
+    /**
+     * Adam on the sampled loss: learning rate = guard 2's first step, each update clipped by guard 4 and
+     * projected onto the bounds, guard 3 on every new point; one evaluation per iteration, no line search.
+     */
+    private int adam(Point start, double lr) throws IOException {
+        final double b1 = 0.9;
+        final double b2 = 0.999;
+        final double eps = 1e-8;
+        int p = start.q.length;
+        double[] m = new double[p];
+        double[] v = new double[p];
+        Point x = start;
+        int iterations = 0;
+        String outcome = "max_iterations";
+        try {
+            for (; iterations < o.maxIterations(); iterations++) {
+                double c1 = 1 - Math.pow(b1, iterations + 1);
+                double c2 = 1 - Math.pow(b2, iterations + 1);
+                double[] u = new double[p];
+                for (int j = 0; j < p; j++) {
+                    m[j] = b1 * m[j] + (1 - b1) * x.g[j];
+                    v[j] = b2 * v[j] + (1 - b2) * x.g[j] * x.g[j];
+                    u[j] = -lr * (m[j] / c1) / (Math.sqrt(v[j] / c2) + eps);
+                }
+                double un = Math.sqrt(dot(u, u));
+                if (un == 0) {
+                    outcome = "gradient";
+                    break;
+                }
+                if (o.stepClipping() && un > o.maxStepNorm()) {
+                    guard("step_clip", String.format(Locale.ROOT, "step %.3g clipped to %.3g (scaled units)", un, o.maxStepNorm()));
+                    for (int j = 0; j < p; j++) {
+                        u[j] *= o.maxStepNorm() / un;
+                    }
+                }
+                Point next = trial(x, u, 1.0);
+                if (next == null) {
+                    outcome = "not finite";
+                    break;
+                }
+                double change = Math.abs(next.loss - x.loss) / (Math.abs(x.loss) + Math.ulp(1.0));
+                x = next;
+                FitListener.Decision decision = listeners.onIteration(new IterationSummary(NAME, iterations + 1,
+                        s.passes, x.loss, x.loss, Double.NaN, true, Double.NaN, Double.NaN,
+                        Math.sqrt(dot(x.g, x.g)), un));
+                if (decision == FitListener.Decision.STOP) {
+                    outcome = "stopped by a listener";
+                    iterations++;
+                    s.termination = new Termination.Stopped("a listener asked to stop after " + iterations
+                            + " warmup iterations");
+                    break;
+                }
+                if (change < o.plateauThreshold()) {
+                    outcome = "plateau";
+                    iterations++;
+                    break;
+                }
+                if (Math.sqrt(dot(x.g, x.g)) < o.gradientThreshold()) {
+                    outcome = "gradient";
+                    iterations++;
+                    break;
+                }
+            }
+        } catch (CostIncrease e) {
+            outcome = "cost increase";
+        }
+        s.theta = external(best.q);
+        s.current = null;
+        s.warmupOutcome = outcome;
         return iterations;
     }
 

@@ -57,4 +57,15 @@ class OscillationWarmupTest {
         }
         assertTrue(warm.passes() < alone.passes(), "full passes with warmup " + warm.passes() + ", without " + alone.passes());
     }
+
+    @Test
+    void adamFromTheSameStart() {
+        double[] start = {1.0, 0.5, 3.45, 0.0};
+        FitResult alone = fit(start, WarmupOptions.defaults());
+        FitResult adam = fit(start, WarmupOptions.on().withMethod(WarmupOptions.Method.ADAM));
+        assertTrue(adam.termination().isConverged(), adam.briefReport());
+        for (int k = 0; k < 4; k++) {
+            assertEquals(alone.values()[k], adam.values()[k], 1e-9 * Math.abs(alone.values()[k]), "same minimum, parameter " + k);
+        }
+    }
 }

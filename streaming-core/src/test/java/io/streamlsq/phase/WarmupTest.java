@@ -170,4 +170,18 @@ class WarmupTest {
             assertEquals(sampled.values()[k], full.values()[k], 1e-8 * Math.abs(sampled.values()[k]), "parameter " + k);
         }
     }
+
+    @Test
+    void adamWarmupFromAFarStartReachesTheSameMinimum() {
+        double[] far = {10, 0.05, -3};
+        FitResult alone = fit(far, WarmupOptions.defaults(), 500, new ArrayList<>());
+        List<String> events = new ArrayList<>();
+        FitResult adam = fit(far, WarmupOptions.on().withMethod(WarmupOptions.Method.ADAM), 500, events);
+        assertTrue(adam.termination().isConverged(), adam.briefReport());
+        for (int k = 0; k < 3; k++) {
+            assertEquals(alone.values()[k], adam.values()[k], 1e-9 * Math.abs(alone.values()[k]), "parameter " + k);
+        }
+        assertTrue(adam.iterations("warmup") > 0);
+        assertEquals(adam.guardTriggers().values().stream().mapToLong(Long::longValue).sum(), events.size());
+    }
 }
