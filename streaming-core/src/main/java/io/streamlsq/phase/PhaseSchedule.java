@@ -288,6 +288,22 @@ public final class PhaseSchedule {
         return results[i];
     }
 
+    /**
+     * The best point so far: the COMPLETED phase with the lowest full-data cost (earliest on a tie), if any
+     * completed phase has a finite cost. Its parameters are {@code result(i).values()}. Warmup phases count
+     * through the full-data NORMAL pass run at their end.
+     */
+    public OptionalInt bestPhase() {
+        int best = -1;
+        for (int i = 0; i < results.length; i++) {
+            if (states[i] == State.COMPLETED && results[i] != null && Double.isFinite(results[i].cost())
+                    && (best < 0 || results[i].cost() < results[best].cost())) {
+                best = i;
+            }
+        }
+        return best < 0 ? OptionalInt.empty() : OptionalInt.of(best);
+    }
+
     /** The phases, as given. */
     public List<PhaseSpec> phases() {
         return specs;

@@ -101,8 +101,14 @@ class PhaseScheduleTest {
         }
         double[] first = s.parameters();
         List<Double> history = s.lossHistory(1);
+        int best = s.bestPhase().orElseThrow();
+        assertTrue(best >= 1, "a Gauss-Newton phase has the lowest cost: " + best);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(s.result(best).cost() <= s.result(i).cost());
+        }
         assertFalse(history.isEmpty());
         s.resetFrom(1);
+        assertEquals(0, s.bestPhase().orElseThrow(), "only phase 0 is still completed");
         while (s.runNext()) {
             // again from phase 1
         }
