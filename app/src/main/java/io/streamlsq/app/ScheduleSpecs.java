@@ -1,6 +1,7 @@
 package io.streamlsq.app;
 
 import io.streamlsq.options.FitOptions;
+import io.streamlsq.phase.PhaseSchedule;
 import io.streamlsq.phase.PhaseSchedule.PhaseSpec;
 import io.streamlsq.phase.PlateauRule;
 import java.util.ArrayList;
@@ -12,11 +13,12 @@ import java.util.Set;
 /**
  * The {@code schedule:} setting of a config file (docs/schedules.md): a list of phases, each
  * {@code {name, kind: warmup | gauss_newton, freeze: {pattern: bool}, set: {pattern: number},
- * plateau: compat | {mode, criterion, window, check_every, min_step}, max_passes, max_iterations}}.
+ * plateau: compat | {mode, criterion, window, check_every, min_step}, max_passes, max_iterations, seed}}; a set value
+ * is a number, {value: x}, {normal: [mean, std]} or {uniform: [lo, hi]}.
  */
 final class ScheduleSpecs {
     private static final Set<String> PHASE_KEYS = Set.of("name", "kind", "freeze", "set", "plateau", "max-passes",
-            "max-iterations");
+            "max-iterations", "seed");
     private static final Set<String> PLATEAU_KEYS = Set.of("mode", "criterion", "window", "check-every", "min-step");
 
     private ScheduleSpecs() {
@@ -74,13 +76,43 @@ final class ScheduleSpecs {
         }
         if (m.containsKey("set")) {
             for (Map.Entry<?, ?> e : mapping(where + " set", m.get("set"), null).entrySet()) {
-                spec = spec.set(String.valueOf(e.getKey()), number(where, "set '" + e.getKey() + "'", e.getValue()));
+                spec = spec.set(String.valueOf(e.getKey()), init(where, String.valueOf(e.getKey()), e.getValue()));
             }
         }
         if (m.containsKey("plateau")) {
             spec = spec.plateau(plateau(where, m.get("plateau")));
         }
+        if (m.containsKey("seed")) {
+            double seed = number(where, "seed", m.get("seed"));
+            if (seed != Math.rint(seed) || Math.abs(seed) > 9.007199254740992E15) {
+                throw new UsageException(where + ": seed = " + m.get("seed") + " must be a whole number");
+            }
+            spec = spec.seed((long) seed);
+        }
         return spec;
+    }
+
+    /** A number, {value: x}, {normal: [mean, std]} or {uniform: [lo, hi]}. */
+    private static PhaseSchedule.InitSpec init(String where, String pattern, Object raw) {
+        String what = "set '" + pattern + "'";
+        if (!(raw instanceof Map<?, ?> m)) {
+            return new PhaseSchedule.InitSpec.Constant(number(where, what, raw));
+        }
+        if (m.size() != 1) {
+            throw new UsageException(where + ": " + what + " must be a number, {value: x}, {normal: [mean, std]} or {uniform: [lo, hi]}");
+        }
+        Map.Entry<?, ?> e = m.entrySet().iterator().next();
+        String kind = String.valueOf(e.getKey());
+        if (kind.equals("value")) {
+            return new PhaseSchedule.InitSpec.Constant(number(where, what, e.getValue()));
+        }
+        if (!(kind.equals("normal") || kind.equals("uniform")) || !(e.getValue() instanceof List<?> l) || l.size() != 2) {
+            throw new UsageException(where + ": " + what + " = " + raw
+                    + " must be a number, {value: x}, {normal: [mean, std]} or {uniform: [lo, hi]}");
+        }
+        double a = number(where, what, l.get(0));
+        double b = number(where, what, l.get(1));
+        return kind.equals("normal") ? new PhaseSchedule.InitSpec.Normal(a, b) : new PhaseSchedule.InitSpec.Uniform(a, b);
     }
 
     private static PlateauRule plateau(String where, Object raw) {

@@ -107,7 +107,8 @@ class FitCommandTest {
                 + "out: " + out + "\n"
                 + "schedule:\n"
                 + "  - {name: offset, kind: warmup, max_iterations: 30, freeze: {'*': true, c: false}}\n"
-                + "  - name: all\n    kind: gauss_newton\n    freeze: {'**': false}\n"
+                + "  - name: all\n    kind: gauss_newton\n    freeze: {'**': false}\n    seed: 5\n"
+                + "    set: {a: {uniform: [2, 3]}, b: {value: 1.0}}\n"
                 + "    plateau: {mode: relative, criterion: 1.0e-9}\n");
         Run r = Run.of("fit", "--config", cfg.toString());
         assertTrue(r.code() == 0 || r.code() == 3, r.out() + r.err());
@@ -158,6 +159,8 @@ class FitCommandTest {
                 {"  - {kind: gauss_newton, plateau: {criterion: -1}}\n", "plateau criterion = -1.0: must be positive"},
                 {"  - {kind: gauss_newton, frezee: {a: true}}\n", "unknown key 'frezee'"},
                 {"  []\n", "schedule: must be a non-empty list"},
+                {"  - {name: r, kind: gauss_newton, set: {a: {normal: [2, 0.1]}}}\n", "phase 'r': set a: a random initial value needs the phase's seed"},
+                {"  - {kind: gauss_newton, set: {a: {gamma: [2, 0.1]}}}\n", "must be a number, {value: x}, {normal: [mean, std]} or {uniform: [lo, hi]}"},
         };
         for (String[] c : cases) {
             Files.writeString(cfg, head + c[0]);

@@ -38,36 +38,62 @@ public final class PhaseSchedule {
      * @param set values given to parameters (by pattern) at the phase's start
      * @param plateau ends the phase when its loss stops falling; null = off (the default)
      */
-    public record PhaseSpec(String name, Kind kind, FitOptions options, Map<String, Boolean> freeze, Map<String, Double> set,
-            PlateauRule plateau) {
+    public record PhaseSpec(String name, Kind kind, FitOptions options, Map<String, Boolean> freeze, Map<String, InitSpec> set,
+            PlateauRule plateau, Long seed) {
         public PhaseSpec {
             freeze = new LinkedHashMap<>(freeze);
             set = new LinkedHashMap<>(set);
         }
 
         public static PhaseSpec warmup(String name, FitOptions options) {
-            return new PhaseSpec(name, Kind.WARMUP, options, Map.of(), Map.of(), null);
+            return new PhaseSpec(name, Kind.WARMUP, options, Map.of(), Map.of(), null, null);
         }
 
         public static PhaseSpec gaussNewton(String name, FitOptions options) {
-            return new PhaseSpec(name, Kind.GAUSS_NEWTON, options, Map.of(), Map.of(), null);
+            return new PhaseSpec(name, Kind.GAUSS_NEWTON, options, Map.of(), Map.of(), null, null);
         }
 
         public PhaseSpec freeze(String pattern, boolean frozen) {
             Map<String, Boolean> f = new LinkedHashMap<>(freeze);
             f.put(pattern, frozen);
-            return new PhaseSpec(name, kind, options, f, set, plateau);
+            return new PhaseSpec(name, kind, options, f, set, plateau, seed);
         }
 
+        /** Sets the matching parameters to {@code value} at the phase's start. */
         public PhaseSpec set(String pattern, double value) {
-            Map<String, Double> v = new LinkedHashMap<>(set);
-            v.put(pattern, value);
-            return new PhaseSpec(name, kind, options, freeze, v, plateau);
+            return set(pattern, new InitSpec.Constant(value));
+        }
+
+        /** Sets the matching parameters at the phase's start; a random spec needs {@link #seed}. */
+        public PhaseSpec set(String pattern, InitSpec init) {
+            Map<String, InitSpec> v = new LinkedHashMap<>(set);
+            v.put(pattern, init);
+            return new PhaseSpec(name, kind, options, freeze, v, plateau, seed);
         }
 
         /** This phase with a plateau stop (null turns it off). */
         public PhaseSpec plateau(PlateauRule rule) {
-            return new PhaseSpec(name, kind, options, freeze, set, rule);
+            return new PhaseSpec(name, kind, options, freeze, set, rule, seed);
+        }
+
+        /** The seed of this phase's random initial values (drawn in set-entry order, then parameter order). */
+        public PhaseSpec seed(long s) {
+            return new PhaseSpec(name, kind, options, freeze, set, plateau, s);
+        }
+    }
+
+    /** A value given to parameters at a phase's start. */
+    public sealed interface InitSpec {
+        /** A constant. */
+        record Constant(double value) implements InitSpec {
+        }
+
+        /** A draw from N(mean, std²). */
+        record Normal(double mean, double std) implements InitSpec {
+        }
+
+        /** A draw from U[lo, hi). */
+        record Uniform(double lo, double hi) implements InitSpec {
         }
     }
 
@@ -107,8 +133,9 @@ public final class PhaseSchedule {
             for (String pattern : p.freeze().keySet()) {
                 requireMatch(pattern, names, p.name());
             }
-            for (String pattern : p.set().keySet()) {
-                requireMatch(pattern, names, p.name());
+            for (Map.Entry<String, InitSpec> e : p.set().entrySet()) {
+                requireMatch(e.getKey(), names, p.name());
+                validate(p, e.getKey(), e.getValue());
             }
         }
         int n = specs.size();
@@ -335,11 +362,27 @@ public final class PhaseSchedule {
                 }
             }
         }
-        for (Map.Entry<String, Double> e : spec.set().entrySet()) {
+        java.util.SplittableRandom rng = spec.seed() == null ? null : new java.util.SplittableRandom(spec.seed());
+        for (Map.Entry<String, InitSpec> e : spec.set().entrySet()) {
             Pattern p = glob(e.getKey());
             for (int k = 0; k < names.size(); k++) {
                 if (p.matcher(names.get(k)).matches()) {
-                    start[k] = e.getValue();
+                    InitSpec init = e.getValue();
+                    double v;
+                    if (init instanceof InitSpec.Constant c) {
+                        v = c.value();
+                    } else if (init instanceof InitSpec.Normal n) {
+                        v = n.mean() + n.std() * rng.nextGaussian();
+                    } else {
+                        InitSpec.Uniform u = (InitSpec.Uniform) init;
+                        v = u.lo() + (u.hi() - u.lo()) * rng.nextDouble();
+                    }
+                    Parameter par = problem.parameters().get(k);
+                    if (!(v >= par.lower() && v <= par.upper())) {
+                        throw new IllegalArgumentException("phase '" + spec.name() + "': set " + e.getKey() + " gives "
+                                + par.name() + " = " + v + ", outside its bounds [" + par.lower() + ", " + par.upper() + "]");
+                    }
+                    start[k] = v;
                 }
             }
         }
@@ -377,6 +420,23 @@ public final class PhaseSchedule {
             }
         }
         return Pattern.compile(r.toString());
+    }
+
+    private static void validate(PhaseSpec p, String pattern, InitSpec init) {
+        String where = "phase '" + p.name() + "': set " + pattern;
+        if (init instanceof InitSpec.Constant c && !Double.isFinite(c.value())) {
+            throw new IllegalArgumentException(where + " = " + c.value() + ": must be finite");
+        }
+        if (init instanceof InitSpec.Normal n && (!Double.isFinite(n.mean()) || !(n.std() > 0) || !Double.isFinite(n.std()))) {
+            throw new IllegalArgumentException(where + " = normal(" + n.mean() + ", " + n.std()
+                    + "): needs a finite mean and 0 < std < inf");
+        }
+        if (init instanceof InitSpec.Uniform u && (!Double.isFinite(u.lo()) || !Double.isFinite(u.hi()) || !(u.lo() < u.hi()))) {
+            throw new IllegalArgumentException(where + " = uniform(" + u.lo() + ", " + u.hi() + "): needs finite lo < hi");
+        }
+        if (!(init instanceof InitSpec.Constant) && p.seed() == null) {
+            throw new IllegalArgumentException(where + ": a random initial value needs the phase's seed (PhaseSpec.seed)");
+        }
     }
 
     private static void requireMatch(String pattern, List<String> names, String phase) {

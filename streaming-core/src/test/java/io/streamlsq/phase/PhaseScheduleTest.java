@@ -255,4 +255,39 @@ class PhaseScheduleTest {
         }
         assertTrue(byHand.isComplete());
     }
+
+    @Test
+    void randomInitialValuesNeedASeedAndRepeatWithIt() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> schedule(List.of(
+                PhaseSpec.gaussNewton("gn", GN).set("a", new PhaseSchedule.InitSpec.Normal(2, 0.1)))));
+        assertTrue(e.getMessage().contains("phase 'gn': set a: a random initial value needs the phase's seed"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> schedule(List.of(
+                PhaseSpec.gaussNewton("gn", GN).set("a", new PhaseSchedule.InitSpec.Uniform(3, 1)).seed(1))));
+        List<PhaseSpec> phases = List.of(
+                PhaseSpec.warmup("random start", WARM).seed(42)
+                        .set("a", new PhaseSchedule.InitSpec.Normal(2, 0.5))
+                        .set("c", new PhaseSchedule.InitSpec.Uniform(0, 1))
+                        .freeze("**", true).freeze("c", false),
+                PhaseSpec.gaussNewton("gn", GN).freeze("**", false));
+        PhaseSchedule s = schedule(phases);
+        s.runNext();
+        double a0 = s.parameters()[0];
+        assertNotEquals(1.0, a0, "a drawn, not the start");
+        s.runNext();
+        double[] first = s.parameters();
+        s.reset();
+        s.runNext();
+        assertEquals(0, Double.compare(a0, s.parameters()[0]), "the same seed draws the same value");
+        s.runNext();
+        assertArrayEquals(first, s.parameters(), 0.0);
+        for (int k = 0; k < 3; k++) {
+            assertTrue(Math.abs(first[k] - TRUTH[k]) / TRUTH[k] < 1e-8, "parameter " + k + " = " + first[k]);
+        }
+        FitProblem bounded = FitProblem.builder(new DecayModel(), noiseFree()).initial(1, 1, 0).bounds("a", 0, 1.5).build();
+        PhaseSchedule outOfBounds = new PhaseSchedule(bounded, List.of(PhaseSpec.gaussNewton("gn", GN).set("a", 5.0)),
+                PassExecutor.sequential(), Ticker.system(), List.of());
+        IllegalArgumentException oob = assertThrows(IllegalArgumentException.class, outOfBounds::runNext);
+        assertTrue(oob.getMessage().contains("a = 5.0, outside its bounds [0.0, 1.5]"), oob.getMessage());
+        assertEquals(State.PENDING, outOfBounds.status().states().get(0));
+    }
 }
