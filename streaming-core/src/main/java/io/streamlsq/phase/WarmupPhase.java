@@ -136,28 +136,10 @@ final class WarmupPhase implements Phase {
                         memory.removeFirst();
                     }
                 }
-                double change = Math.abs(next.loss - x.loss) / (Math.abs(x.loss) + Math.ulp(1.0));
+                String end = accept(x, next, iterations, Double.NaN);
                 x = next;
-                FitListener.Decision decision = listeners.onIteration(new IterationSummary(NAME, iterations + 1,
-                        state.passes, x.loss, x.loss, Double.NaN, true, Double.NaN, Double.NaN,
-                        Math.sqrt(dot(x.g, x.g)), Double.NaN));
-                if (x.loss < best.loss) {
-                    best = x;
-                }
-                if (decision == FitListener.Decision.STOP) {
-                    outcome = "stopped by a listener";
-                    iterations++;
-                    state.termination = new Termination.Stopped("a listener asked to stop after "
-                            + iterations + " warmup iterations");
-                    break;
-                }
-                if (change < o.plateauThreshold()) {
-                    outcome = "plateau";
-                    iterations++;
-                    break;
-                }
-                if (Math.sqrt(dot(x.g, x.g)) < o.gradientThreshold()) {
-                    outcome = "gradient";
+                if (end != null) {
+                    outcome = end;
                     iterations++;
                     break;
                 }
@@ -165,9 +147,37 @@ final class WarmupPhase implements Phase {
         } catch (CostIncrease e) {
             outcome = "cost increase";
         }
-        state.theta = external(best.q);
-        state.current = null;
-        state.warmupOutcome = outcome;
+        return finish(outcome, iterations);
+    }
+
+    /**
+     * After an iteration from x to next: tells the listeners, tracks the best point and returns why the
+     * warmup ends here (a listener's stop, a plateau, a small gradient), or null to go on.
+     */
+    private String accept(Point x, Point next, int iteration, double stepNorm) {
+        double change = Math.abs(next.loss - x.loss) / (Math.abs(x.loss) + Math.ulp(1.0));
+        double gnorm = Math.sqrt(dot(next.g, next.g));
+        FitListener.Decision decision = listeners.onIteration(new IterationSummary(NAME, iteration + 1, s.passes,
+                next.loss, next.loss, Double.NaN, true, Double.NaN, Double.NaN, gnorm, stepNorm));
+        if (next.loss < best.loss) {
+            best = next;
+        }
+        if (decision == FitListener.Decision.STOP) {
+            s.termination = new Termination.Stopped("a listener asked to stop after " + (iteration + 1)
+                    + " warmup iterations");
+            return "stopped by a listener";
+        }
+        if (change < o.plateauThreshold()) {
+            return "plateau";
+        }
+        return gnorm < o.gradientThreshold() ? "gradient" : null;
+    }
+
+    /** Hands the best point to the next phase. */
+    private int finish(String outcome, int iterations) {
+        s.theta = external(best.q);
+        s.current = null;
+        s.warmupOutcome = outcome;
         return iterations;
     }
 
@@ -211,25 +221,10 @@ final class WarmupPhase implements Phase {
                     outcome = "not finite";
                     break;
                 }
-                double change = Math.abs(next.loss - x.loss) / (Math.abs(x.loss) + Math.ulp(1.0));
+                String end = accept(x, next, iterations, un);
                 x = next;
-                FitListener.Decision decision = listeners.onIteration(new IterationSummary(NAME, iterations + 1,
-                        s.passes, x.loss, x.loss, Double.NaN, true, Double.NaN, Double.NaN,
-                        Math.sqrt(dot(x.g, x.g)), un));
-                if (decision == FitListener.Decision.STOP) {
-                    outcome = "stopped by a listener";
-                    iterations++;
-                    s.termination = new Termination.Stopped("a listener asked to stop after " + iterations
-                            + " warmup iterations");
-                    break;
-                }
-                if (change < o.plateauThreshold()) {
-                    outcome = "plateau";
-                    iterations++;
-                    break;
-                }
-                if (Math.sqrt(dot(x.g, x.g)) < o.gradientThreshold()) {
-                    outcome = "gradient";
+                if (end != null) {
+                    outcome = end;
                     iterations++;
                     break;
                 }
@@ -237,10 +232,7 @@ final class WarmupPhase implements Phase {
         } catch (CostIncrease e) {
             outcome = "cost increase";
         }
-        s.theta = external(best.q);
-        s.current = null;
-        s.warmupOutcome = outcome;
-        return iterations;
+        return finish(outcome, iterations);
     }
 
     private double initialStep(double rel) {
