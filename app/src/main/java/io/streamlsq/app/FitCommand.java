@@ -109,7 +109,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--absolute-sigma", description = "Sigma is absolute: do not scale the covariance by the reduced chi-square.")
     boolean absoluteSigma;
 
-    @Option(names = "--warmup", description = "Run the L-BFGS warmup on a sample before Gauss-Newton (docs/engine.md).")
+    @Option(names = "--warmup", description = "Run the warmup (L-BFGS, or --warmup-method adam) on a sample before Gauss-Newton (docs/algorithm.md).")
     boolean warmup;
 
     @Option(names = "--warmup-sample-rows", paramLabel = "N", description = "Rows of the warmup's sample (default 1e6), or 'full' for all rows (each warmup evaluation is then a full pass).")
