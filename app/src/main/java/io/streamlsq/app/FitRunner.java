@@ -25,12 +25,7 @@ final class FitRunner {
 
     static int run(FitProblem problem, FitOptions options, int threads, boolean quiet, Path out,
             Map<String, Object> extraJson, PrintStream stdout, PrintStream stderr) throws IOException {
-        return run(problem, options, threads, quiet, out, null, extraJson, stdout, stderr);
-    }
-
-    static int run(FitProblem problem, FitOptions options, int threads, boolean quiet, Path out, Path metricsFile,
-            Map<String, Object> extraJson, PrintStream stdout, PrintStream stderr) throws IOException {
-        return run(problem, options, null, threads, quiet, out, metricsFile, extraJson, stdout, stderr);
+        return run(problem, options, null, threads, quiet, out, null, extraJson, stdout, stderr);
     }
 
     /** {@code schedule} null: the default phases; otherwise the given phases, one after the other. */

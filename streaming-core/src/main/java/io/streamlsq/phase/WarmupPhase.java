@@ -151,17 +151,14 @@ final class WarmupPhase implements Phase {
     }
 
     /**
-     * After an iteration from x to next: tells the listeners, tracks the best point and returns why the
-     * warmup ends here (a listener's stop, a plateau, a small gradient), or null to go on.
+     * After an iteration from x to next (a point from {@link #trial}, which tracks the best point): tells the
+     * listeners and returns why the warmup ends here (a listener's stop, a plateau, a small gradient), or null.
      */
     private String accept(Point x, Point next, int iteration, double stepNorm) {
         double change = Math.abs(next.loss - x.loss) / (Math.abs(x.loss) + Math.ulp(1.0));
         double gnorm = Math.sqrt(dot(next.g, next.g));
         FitListener.Decision decision = listeners.onIteration(new IterationSummary(NAME, iteration + 1, s.passes,
                 next.loss, next.loss, Double.NaN, true, Double.NaN, Double.NaN, gnorm, stepNorm));
-        if (next.loss < best.loss) {
-            best = next;
-        }
         if (decision == FitListener.Decision.STOP) {
             s.termination = new Termination.Stopped("a listener asked to stop after " + (iteration + 1)
                     + " warmup iterations");
