@@ -19,7 +19,7 @@ final class FitState {
     final int[] free;
     final double[] lower;
     final double[] upper;
-    final long startNanos;
+    long startNanos;
 
     double[] theta;
     ParameterScaling scaling;
@@ -38,6 +38,20 @@ final class FitState {
     double radius = Double.NaN;
     double damping;
     int gaussNewtonIterations;
+
+    /** Internal coordinates of the free parameters Gauss-Newton steps from (exact across a resume), or null. */
+    double[] q;
+    /** The running phase: when it started, the pass counter then, its iterations and consecutive invalid trials. */
+    long phaseStartNanos;
+    long phasePasses0;
+    int phaseIterations;
+    int invalidSteps;
+
+    /** Checkpoints (a no-op unless the caller asked for them) and what a resume hands to the phases. */
+    Checkpointer checkpointer = Checkpointer.NONE;
+    io.streamlsq.resume.WarmupSnapshot resumeWarmup;
+    io.streamlsq.resume.PendingPass resumePending;
+    boolean resumed;
 
     /** Times each warmup guard acted, by name; why the warmup ended. */
     final java.util.Map<String, Long> guards = new java.util.LinkedHashMap<>();

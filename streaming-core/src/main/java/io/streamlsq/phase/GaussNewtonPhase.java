@@ -53,10 +53,10 @@ final class GaussNewtonPhase implements Phase {
             }
             s.current = first.sums();
         }
-        int iterations = 0;
-        int invalid = 0;
         ParameterScaling sc = s.scaling;
-        double[] q = internal(s);
+        // q, not θ, is the point the steps are taken from: a resume must not round-trip it through θ
+        double[] q = s.q != null ? s.q.clone() : internal(s);
+        s.q = q;
         double[] lo = new double[p];
         double[] hi = new double[p];
         for (int j = 0; j < p; j++) {
@@ -69,19 +69,19 @@ final class GaussNewtonPhase implements Phase {
             double[] g = scaledGradient(s.current, s);
             if (cost == 0) {
                 s.termination = new Termination.Converged(Criterion.ZERO_RESIDUAL, "the residuals are all zero");
-                return iterations;
+                return s.phaseIterations;
             }
             boolean[] held = heldAtBounds(q, g, lo, hi);
             double gnorm = gradientCosine(a, g, cost, held);
             if (gnorm <= o.gtol()) {
                 s.termination = new Termination.Converged(Criterion.GTOL, String.format(Locale.ROOT,
                         "gradient cosine %.2e <= gtol = %.2e", gnorm, o.gtol()));
-                return iterations;
+                return s.phaseIterations;
             }
             if (gnorm <= EPS) {
                 s.termination = new Termination.Converged(Criterion.PRECISION_LIMIT, String.format(Locale.ROOT,
                         "gradient cosine %.3g at machine precision", gnorm));
-                return iterations;
+                return s.phaseIterations;
             }
             updateDiag(s, a);
             double xnorm = scaledNorm(s.diag, externalOverScale(s));
@@ -91,35 +91,36 @@ final class GaussNewtonPhase implements Phase {
                     s.radius = o.initialStepBound();
                 }
             }
-            boolean firstIteration = s.gaussNewtonIterations == 0 && iterations == 0;
+            boolean firstIteration = s.gaussNewtonIterations == 0;
             // inner loop: trial points at this system until one is accepted or a test ends the phase
             while (true) {
+                s.checkpointer.boundary(s, NAME, null, false); // a resume re-enters the outer loop with this state
                 Step step = computeStep(a, g, s.diag, s.radius, s.damping, q, lo, hi, held);
                 if (step.scaledNorm == 0) {
                     s.termination = new Termination.Converged(Criterion.GTOL,
                             "no feasible descent direction: the projected gradient is zero at the bounds");
-                    return iterations;
+                    return s.phaseIterations;
                 }
                 if (firstIteration) {
                     s.radius = Math.min(s.radius, step.scaledNorm);
                 }
                 double[] thetaTrial = external(s, step.qTrial);
                 if (limitReached(s)) {
-                    return iterations;
+                    return s.phaseIterations;
                 }
                 PassResult trial = passes.run(NAME, thetaTrial, EvalLevel.NORMAL);
                 double trialCost = trial.isFinite() ? trial.sums().cost() : Double.NaN;
                 double actred;
                 if (!trial.isFinite()) {
-                    invalid++;
+                    s.invalidSteps++;
                     actred = -1;
-                    if (invalid >= o.maxConsecutiveInvalidSteps()) {
-                        s.termination = new Termination.Failed(invalid + " trial points in a row gave non-finite "
+                    if (s.invalidSteps >= o.maxConsecutiveInvalidSteps()) {
+                        s.termination = new Termination.Failed(s.invalidSteps + " trial points in a row gave non-finite "
                                 + "model output; last: " + trial.nonFinite().describe());
-                        return iterations;
+                        return s.phaseIterations;
                     }
                 } else {
-                    invalid = 0;
+                    s.invalidSteps = 0;
                     actred = 0.1 * Math.sqrt(trialCost) < Math.sqrt(cost) ? 1 - trialCost / cost : -1;
                 }
                 double prered = step.predicted / cost;
@@ -129,22 +130,23 @@ final class GaussNewtonPhase implements Phase {
                 boolean accepted = ratio >= ACCEPT_RATIO;
                 if (accepted) {
                     q = step.qTrial;
+                    s.q = q;
                     s.theta = thetaTrial;
                     s.current = trial.sums();
-                    iterations++;
+                    s.phaseIterations++;
                     s.gaussNewtonIterations++;
                     xnorm = scaledNorm(s.diag, externalOverScale(s));
                 }
-                IterationSummary summary = new IterationSummary(NAME, iterations, s.passes,
+                IterationSummary summary = new IterationSummary(NAME, s.phaseIterations, s.passes,
                         s.current.cost(), trialCost, ratio, accepted, s.radius, step.mu, gnorm, step.scaledNorm);
                 if (converged(s, actred, prered, ratio, xnorm)) {
                     listeners.onIteration(summary);
-                    return iterations;
+                    return s.phaseIterations;
                 }
                 if (listeners.onIteration(summary) == FitListener.Decision.STOP) {
                     s.termination = new Termination.Stopped("a listener asked to stop after "
-                            + iterations + " iterations");
-                    return iterations;
+                            + s.phaseIterations + " iterations");
+                    return s.phaseIterations;
                 }
                 if (accepted) {
                     break;

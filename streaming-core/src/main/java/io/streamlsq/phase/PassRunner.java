@@ -1,6 +1,7 @@
 package io.streamlsq.phase;
 
 import io.streamlsq.accumulate.ChunkEvaluator;
+import io.streamlsq.accumulate.NormalEquations;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.data.InvalidDataException;
 import io.streamlsq.exec.PassExecutor;
@@ -8,6 +9,7 @@ import io.streamlsq.exec.PassRequest;
 import io.streamlsq.exec.PassResult;
 import io.streamlsq.model.EvalLevel;
 import io.streamlsq.problem.FitProblem;
+import io.streamlsq.resume.PendingPass;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +59,23 @@ final class PassRunner {
         DataSource source = state.problem.source();
         long pass = state.passes + 1;
         listeners.onPassStart(phase, pass, level, source.chunkCount(), source.rowCount());
-        PassResult result = executor.run(PassRequest.full(source, columns, evaluators, theta, level,
-                (next, rows, partial) -> listeners.onPassProgress(next, rows)));
+        io.streamlsq.exec.PassObserver observer = state.checkpointer.observe(pass, theta, level,
+                (next, rows, partial) -> listeners.onPassProgress(next, rows));
+        PassRequest request = PassRequest.full(source, columns, evaluators, theta, level, observer);
+        PendingPass pending = state.resumePending;
+        if (pending != null && pending.pass() <= pass) {
+            state.resumePending = null;
+            if (pending.pass() == pass && java.util.Arrays.equals(pending.theta(), theta)
+                    && pending.level().equals(level.name())) {
+                // the pass a checkpoint caught half done: go on from its cursor with its partial sums
+                request = new PassRequest(source, columns, evaluators, theta, level, pending.nextChunk(),
+                        NormalEquations.fromArray(state.freeCount(), pending.sums()), observer);
+            } else {
+                state.warnings.add("the checkpoint's pass in progress (pass " + pending.pass()
+                        + ") did not match the resumed fit's; it was run again from its first chunk");
+            }
+        }
+        PassResult result = executor.run(request);
         state.passes++;
         state.rowsEvaluated += result.sums().rows();
         listeners.onPassEnd(phase, pass);

@@ -5,9 +5,16 @@ import io.streamlsq.options.FitOptions;
 import io.streamlsq.problem.FitProblem;
 import io.streamlsq.result.FitResult;
 import io.streamlsq.result.PhaseTiming;
+import io.streamlsq.resume.Checkpoint;
+import io.streamlsq.resume.CheckpointMismatchException;
+import io.streamlsq.resume.Checkpointing;
+import io.streamlsq.resume.CorruptCheckpointException;
+import io.streamlsq.resume.FitSnapshot;
+import io.streamlsq.resume.ProblemRecord;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Runs a fit through its phases: setup (0) → warmup (1, when enabled) → Gauss-Newton (2) → finalize (3). Holds no data and no
@@ -16,6 +23,9 @@ import java.util.Objects;
  * <pre>{@code
  * FitResult r = new PhaseOrchestrator(FitOptions.defaults(), PassExecutor.sequential(), Ticker.system(), List.of())
  *         .fit(problem);
+ * // with checkpoints, and after a crash:
+ * orchestrator.fit(problem, Checkpointing.to(store, CheckpointPolicy.defaults()));
+ * orchestrator.resume(problem, Checkpointing.to(store, CheckpointPolicy.defaults()));
  * }</pre>
  */
 public final class PhaseOrchestrator {
@@ -40,13 +50,59 @@ public final class PhaseOrchestrator {
      * @throws IOException if the data cannot be read
      */
     public FitResult fit(FitProblem problem) throws IOException {
-        return fit(problem, options, true, true);
+        return fit(problem, options, true, true, null, null);
     }
 
-    /** Setup, then the warmup and/or Gauss-Newton as asked, then finalize (the schedule runs one phase at a time). */
-    FitResult fit(FitProblem problem, FitOptions opts, boolean warmup, boolean gaussNewton) throws IOException {
+    /**
+     * Fits {@code problem}, writing checkpoints to {@code checkpointing.store()} by its policy.
+     *
+     * @throws io.streamlsq.resume.FitInterruptedException when the stop request turned true (after a checkpoint)
+     * @throws IOException if the data cannot be read or a checkpoint cannot be written
+     */
+    public FitResult fit(FitProblem problem, Checkpointing checkpointing) throws IOException {
+        return fit(problem, options, true, true, Objects.requireNonNull(checkpointing, "checkpointing"), null);
+    }
+
+    /**
+     * Continues the fit of {@code problem} from the newest good checkpoint in {@code checkpointing.store()}
+     * and goes on writing checkpoints there. The answer has the same bits as an uninterrupted run with the
+     * same options, whatever the thread counts of either run.
+     *
+     * @throws CheckpointMismatchException if the checkpoint belongs to other parameters, another model or other
+     *     data, or holds no fit (a schedule's checkpoint between phases: resume it with {@link PhaseSchedule})
+     * @throws CorruptCheckpointException if the store holds no readable checkpoint
+     */
+    public FitResult resume(FitProblem problem, Checkpointing checkpointing) throws IOException {
+        Checkpoint c = checkpointing.store().latest().orElseThrow(() -> new CorruptCheckpointException(
+                checkpointing.store().describe() + " holds no checkpoint to resume from"));
+        if (c.schedule() != null) {
+            throw new CheckpointMismatchException(checkpointing.store().describe()
+                    + " holds a schedule's checkpoint: resume it with PhaseSchedule.restore");
+        }
+        c.problem().requireCompatible(ProblemRecord.of(problem, c.problem().options(), problem.source().fingerprint()),
+                checkpointing.store().describe());
+        return fit(problem, options, true, true, checkpointing, c.fit());
+    }
+
+    /**
+     * Setup, then the warmup and/or Gauss-Newton as asked, then finalize (the schedule runs one phase at a
+     * time). With {@code from}, the fit continues from that snapshot instead of starting.
+     */
+    FitResult fit(FitProblem problem, FitOptions opts, boolean warmup, boolean gaussNewton, Checkpointing ck,
+            FitSnapshot from) throws IOException {
+        ProblemRecord record = ck == null ? null : ProblemRecord.of(problem, ck.options() == null ? opts.toString()
+                : ck.options(), problem.source().fingerprint());
+        return fit(problem, opts, warmup, gaussNewton, ck, from,
+                ck == null ? null : f -> new Checkpoint(record, f, null, ck.attributes()));
+    }
+
+    FitResult fit(FitProblem problem, FitOptions opts, boolean warmup, boolean gaussNewton, Checkpointing ck,
+            FitSnapshot from, Function<FitSnapshot, Checkpoint> assemble) throws IOException {
         long start = ticker.nanos();
         FitState state = new FitState(problem, opts, start);
+        if (ck != null) {
+            state.checkpointer = new Checkpointer(ck, ticker, assemble);
+        }
         PassRunner passes = new PassRunner(state, executor, listeners);
         List<Phase> phases = new java.util.ArrayList<>(List.of(new SetupPhase(listeners)));
         if (warmup) {
@@ -55,11 +111,34 @@ public final class PhaseOrchestrator {
         if (gaussNewton) {
             phases.add(new GaussNewtonPhase(passes, listeners, ticker));
         }
+        String resumeAt = null;
+        if (from != null) {
+            resumeAt = from.phase();
+            if (!List.of(WarmupPhase.NAME, GaussNewtonPhase.NAME, FinalizePhase.NAME).contains(resumeAt)
+                    || (resumeAt.equals(WarmupPhase.NAME) && !warmup)
+                    || (resumeAt.equals(GaussNewtonPhase.NAME) && !gaussNewton)) {
+                throw new CheckpointMismatchException("the checkpoint continues phase '" + resumeAt
+                        + "', which this fit does not run (phases: " + phases.stream().map(Phase::name).toList() + ")");
+            }
+            Snapshots.restore(state, from, ticker.nanos());
+        }
+        boolean skipping = from != null;
         for (Phase phase : phases) {
-            runPhase(phase, state);
+            if (skipping && !phase.name().equals(resumeAt)) {
+                continue; // finished before the checkpoint
+            }
+            boolean resuming = skipping;
+            skipping = false;
+            runPhase(phase, state, resuming);
             if (state.termination != null) {
                 break;
             }
+        }
+        if (!FinalizePhase.NAME.equals(resumeAt)) {
+            state.phaseStartNanos = ticker.nanos();
+            state.phasePasses0 = state.passes;
+            state.phaseIterations = 0;
+            state.checkpointer.boundary(state, FinalizePhase.NAME, null, true);
         }
         listeners.onPhaseStart(FinalizePhase.NAME);
         boolean stopped = state.termination instanceof io.streamlsq.result.Termination.Stopped;
@@ -73,21 +152,27 @@ public final class PhaseOrchestrator {
         if (state.termination == null) {
             state.termination = new io.streamlsq.result.Termination.Stopped("the schedule's phase ended");
         }
-        FitResult result = new FinalizePhase().finish(state, ticker, false);
+        FitResult result = new FinalizePhase().finish(state, ticker, state.resumed);
         listeners.onPhaseEnd(result.phases().get(result.phases().size() - 1));
         result.warnings().stream().filter(w -> !state.warnings.contains(w)).forEach(listeners::onWarning);
         return result;
     }
 
-    private void runPhase(Phase phase, FitState state) throws IOException {
-        long t0 = ticker.nanos();
-        long passes0 = state.passes;
+    private void runPhase(Phase phase, FitState state, boolean resuming) throws IOException {
+        if (!resuming) {
+            state.phaseStartNanos = ticker.nanos();
+            state.phasePasses0 = state.passes;
+            state.phaseIterations = 0;
+            state.invalidSteps = 0;
+            if (!phase.name().equals(SetupPhase.NAME)) {
+                state.checkpointer.boundary(state, phase.name(), null, true);
+            }
+        }
         listeners.onPhaseStart(phase.name());
         int iterations = phase.run(state);
-        PhaseTiming timing = new PhaseTiming(phase.name(), (ticker.nanos() - t0) * 1e-9, iterations,
-                (int) (state.passes - passes0));
+        PhaseTiming timing = new PhaseTiming(phase.name(), (ticker.nanos() - state.phaseStartNanos) * 1e-9, iterations,
+                (int) (state.passes - state.phasePasses0));
         state.phases.add(timing);
         listeners.onPhaseEnd(timing);
     }
-
 }

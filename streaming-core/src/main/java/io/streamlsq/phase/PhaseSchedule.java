@@ -5,6 +5,15 @@ import io.streamlsq.options.FitOptions;
 import io.streamlsq.problem.FitProblem;
 import io.streamlsq.problem.Parameter;
 import io.streamlsq.result.FitResult;
+import io.streamlsq.resume.Checkpoint;
+import io.streamlsq.resume.CheckpointMismatchException;
+import io.streamlsq.resume.CheckpointStore;
+import io.streamlsq.resume.Checkpointing;
+import io.streamlsq.resume.CorruptCheckpointException;
+import io.streamlsq.resume.FitInterruptedException;
+import io.streamlsq.resume.FitSnapshot;
+import io.streamlsq.resume.ProblemRecord;
+import io.streamlsq.resume.ScheduleSnapshot;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,6 +123,12 @@ public final class PhaseSchedule {
     private double[] values;
     private boolean[] fixed;
     private FitResult last;
+    private Checkpointing checkpointing;
+    private ProblemRecord record;
+    private int resumeRunning = -1;
+    private FitSnapshot resumeFit;
+    private double[] resumeLosses;
+    private boolean resumePlateau;
 
     /**
      * @throws IllegalArgumentException if a pattern matches no parameter, or a phase list is empty
@@ -202,12 +217,26 @@ public final class PhaseSchedule {
         recorder.current = new ArrayList<>();
         recorder.rule = spec.plateau();
         recorder.plateau = false;
+        FitSnapshot from = null;
+        if (resumeRunning == i) {
+            from = resumeFit;
+            for (double l : resumeLosses) {
+                recorder.current.add(l);
+            }
+            recorder.plateau = resumePlateau;
+        }
+        resumeRunning = -1;
+        resumeFit = null;
         try {
             FitProblem phaseProblem = withStart(start, mask);
             FitOptions opts = spec.kind() == Kind.WARMUP
                     ? spec.options().toBuilder().warmup(spec.options().warmup().withEnabled(true)).build()
                     : spec.options().toBuilder().warmup(spec.options().warmup().withEnabled(false)).build();
-            last = orchestrator.fit(phaseProblem, opts, spec.kind() == Kind.WARMUP, spec.kind() == Kind.GAUSS_NEWTON);
+            ProblemRecord rec = checkpointing == null ? null : record();
+            last = orchestrator.fit(phaseProblem, opts, spec.kind() == Kind.WARMUP, spec.kind() == Kind.GAUSS_NEWTON,
+                    checkpointing, from, checkpointing == null ? null
+                            : f -> new Checkpoint(rec, f, snapshot(i, recorder.current, recorder.plateau),
+                                    checkpointing.attributes()));
         } catch (IOException | RuntimeException e) {
             states[i] = State.PENDING;
             values = entryValues[i].clone();
@@ -223,6 +252,107 @@ public final class PhaseSchedule {
                 : spec.kind() == Kind.WARMUP ? "warmup: " + last.warmupOutcome() : last.termination().reason();
         results[i] = last;
         states[i] = State.COMPLETED;
+        if (checkpointing != null) {
+            checkpointing.store().save(new Checkpoint(record(), null, snapshot(-1, List.of(), false),
+                    checkpointing.attributes()));
+            if (checkpointing.stopRequested().getAsBoolean()) {
+                throw new FitInterruptedException("stopped on request after phase " + i + "; resume from "
+                        + checkpointing.store().describe());
+            }
+        }
+    }
+
+    /**
+     * Writes checkpoints from now on: inside each phase by {@code c}'s policy (with this schedule's state),
+     * and after each phase completes. Returns this schedule.
+     */
+    public PhaseSchedule checkpointing(Checkpointing c) {
+        this.checkpointing = java.util.Objects.requireNonNull(c, "checkpointing");
+        return this;
+    }
+
+    /**
+     * Puts this schedule (built with the same problem and phases) where the newest checkpoint in
+     * {@code store} left it: phase states, entry snapshots, values, mask, stop reasons, loss histories and
+     * results; a phase that was running continues from its own resume point on the next {@link #runNext}.
+     *
+     * @throws CheckpointMismatchException if the checkpoint is not a schedule's, or has other phases,
+     *     parameters, model or data
+     * @throws CorruptCheckpointException if the store holds no readable checkpoint
+     */
+    public void restore(CheckpointStore store) throws IOException {
+        Checkpoint c = store.latest().orElseThrow(() -> new CorruptCheckpointException(
+                store.describe() + " holds no checkpoint to resume from"));
+        ScheduleSnapshot sn = c.schedule();
+        if (sn == null) {
+            throw new CheckpointMismatchException(store.describe() + " holds a plain fit's checkpoint, not a schedule's:"
+                    + " resume it with PhaseOrchestrator.resume");
+        }
+        c.problem().requireCompatible(ProblemRecord.of(problem, c.problem().options(), problem.source().fingerprint()),
+                store.describe());
+        List<String> names = specs.stream().map(PhaseSpec::name).toList();
+        if (!sn.phaseNames().equals(names)) {
+            throw new CheckpointMismatchException(store.describe() + " was written by a schedule with phases "
+                    + sn.phaseNames() + " but this schedule has " + names);
+        }
+        int n = specs.size();
+        for (int i = 0; i < n; i++) {
+            State st = State.valueOf(sn.states().get(i));
+            states[i] = st == State.RUNNING ? State.PENDING : st;
+            entryValues[i] = sn.entryValues().get(i) == null ? null : sn.entryValues().get(i).clone();
+            entryFixed[i] = sn.entryFixed().get(i) == null ? null : sn.entryFixed().get(i).clone();
+            stopReasons[i] = sn.stopReasons().get(i);
+            List<Double> l = new ArrayList<>();
+            for (double v : sn.losses().get(i)) {
+                l.add(v);
+            }
+            losses.set(i, List.copyOf(l));
+            results[i] = sn.results().get(i);
+        }
+        values = sn.values().clone();
+        fixed = sn.fixed().clone();
+        last = null;
+        for (int i = n - 1; i >= 0 && last == null; i--) {
+            last = results[i];
+        }
+        resumeRunning = sn.running();
+        resumeFit = c.fit();
+        resumeLosses = sn.runningLosses() == null ? new double[0] : sn.runningLosses().clone();
+        resumePlateau = sn.runningPlateau();
+        if (resumeRunning >= 0) {
+            // the running phase starts again from its entry snapshot, then its fit continues from the checkpoint
+            values = entryValues[resumeRunning].clone();
+            fixed = entryFixed[resumeRunning].clone();
+        }
+    }
+
+    /** The schedule's state for a checkpoint; {@code running} is the phase in progress or -1. */
+    private ScheduleSnapshot snapshot(int running, List<Double> runningLosses, boolean plateau) {
+        List<String> st = new ArrayList<>();
+        for (State s : states) {
+            st.add(s.name());
+        }
+        List<double[]> ev = new ArrayList<>();
+        List<boolean[]> ef = new ArrayList<>();
+        List<double[]> ls = new ArrayList<>();
+        for (int i = 0; i < states.length; i++) {
+            ev.add(entryValues[i] == null ? null : entryValues[i].clone());
+            ef.add(entryFixed[i] == null ? null : entryFixed[i].clone());
+            ls.add(losses.get(i).stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        double[] rl = runningLosses.stream().mapToDouble(Double::doubleValue).toArray();
+        // while a phase runs, values/fixed are still its entry point: the resumed phase re-applies its spec from there
+        return new ScheduleSnapshot(specs.stream().map(PhaseSpec::name).toList(), st, ev, ef, values.clone(),
+                fixed.clone(), java.util.Arrays.asList(stopReasons.clone()), ls, java.util.Arrays.asList(results.clone()),
+                running, rl, plateau);
+    }
+
+    private ProblemRecord record() throws IOException {
+        if (record == null) {
+            record = ProblemRecord.of(problem, checkpointing.options() == null ? "schedule " + specs.stream()
+                    .map(PhaseSpec::name).toList() : checkpointing.options(), problem.source().fingerprint());
+        }
+        return record;
     }
 
     /** Skips phase i (PENDING only): its entry snapshot becomes the next phase's. */

@@ -6,6 +6,7 @@ import io.streamlsq.data.SampledDataSource;
 import io.streamlsq.exec.PassResult;
 import io.streamlsq.model.EvalLevel;
 import io.streamlsq.options.WarmupOptions;
+import io.streamlsq.resume.WarmupSnapshot;
 import io.streamlsq.result.Termination;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -79,27 +80,53 @@ final class WarmupPhase implements Phase {
             lo[j] = state.scaling.toInternal(k, state.lower[k]);
             hi[j] = state.scaling.toInternal(k, state.upper[k]);
         }
-        Point x = evaluate(internal());
-        if (x == null) {
-            state.warmupOutcome = "not finite at the start";
-            return 0;
-        }
-        best = x;
-        double rel = x.loss / (varianceOfY() + 1e-10);
-        if (o.warmStartDetection() && rel < o.warmStartThreshold()) {
-            guard("warm_start", String.format(Locale.ROOT, "loss/var(y) = %.3g < %.3g: warmup skipped", rel, o.warmStartThreshold()));
-            state.warmupOutcome = "warm start";
-            return 0;
-        }
-        double step = initialStep(rel);
-        if (o.method() == WarmupOptions.Method.ADAM) {
-            return adam(x, step);
-        }
+        WarmupSnapshot resume = state.resumeWarmup;
+        state.resumeWarmup = null;
+        Point x;
+        double step;
+        int iterations;
         Deque<double[][]> memory = new ArrayDeque<>();
-        int iterations = 0;
+        double[] m = new double[p];
+        double[] v = new double[p];
+        if (resume == null) {
+            x = evaluate(internal());
+            if (x == null) {
+                state.warmupOutcome = "not finite at the start";
+                return 0;
+            }
+            best = x;
+            double rel = x.loss / (varianceOfY() + 1e-10);
+            if (o.warmStartDetection() && rel < o.warmStartThreshold()) {
+                guard("warm_start", String.format(Locale.ROOT, "loss/var(y) = %.3g < %.3g: warmup skipped", rel, o.warmStartThreshold()));
+                state.warmupOutcome = "warm start";
+                return 0;
+            }
+            step = initialStep(rel);
+            iterations = 0;
+        } else {
+            if (!resume.method().equals(o.method().name())) {
+                throw new io.streamlsq.resume.CheckpointMismatchException("the checkpoint's warmup ran "
+                        + resume.method() + " but this fit's warmup method is " + o.method());
+            }
+            x = new Point(resume.xq(), resume.xLoss(), resume.xg());
+            best = new Point(resume.bestQ(), resume.bestLoss(), resume.bestG());
+            step = resume.step();
+            iterations = resume.iteration();
+            for (int i = 0; i < resume.memoryS().length; i++) {
+                memory.addLast(new double[][] {resume.memoryS()[i].clone(), resume.memoryY()[i].clone()});
+            }
+            if (resume.adamM() != null) {
+                m = resume.adamM().clone();
+                v = resume.adamV().clone();
+            }
+        }
+        if (o.method() == WarmupOptions.Method.ADAM) {
+            return adam(x, step, iterations, m, v);
+        }
         String outcome = "max_iterations";
         try {
             for (; iterations < o.maxIterations(); iterations++) {
+                checkpoint(iterations, step, x, memory, null, null);
                 double[] d = direction(x.g, memory);
                 double slope = dot(x.g, d);
                 if (!(slope < 0)) {
@@ -173,6 +200,7 @@ final class WarmupPhase implements Phase {
     /** Hands the best point to the next phase. */
     private int finish(String outcome, int iterations) {
         s.theta = external(best.q);
+        s.q = null;
         s.current = null;
         s.warmupOutcome = outcome;
         return iterations;
@@ -182,18 +210,17 @@ final class WarmupPhase implements Phase {
      * Adam on the sampled loss: learning rate = guard 2's first step, each update clipped by guard 4 and
      * projected onto the bounds, guard 3 on every new point; one evaluation per iteration, no line search.
      */
-    private int adam(Point start, double lr) throws IOException {
+    private int adam(Point start, double lr, int first, double[] m, double[] v) throws IOException {
         final double b1 = 0.9;
         final double b2 = 0.999;
         final double eps = 1e-8;
         int p = start.q.length;
-        double[] m = new double[p];
-        double[] v = new double[p];
         Point x = start;
-        int iterations = 0;
+        int iterations = first;
         String outcome = "max_iterations";
         try {
             for (; iterations < o.maxIterations(); iterations++) {
+                checkpoint(iterations, lr, x, null, m, v);
                 double c1 = 1 - Math.pow(b1, iterations + 1);
                 double c2 = 1 - Math.pow(b2, iterations + 1);
                 double[] u = new double[p];
@@ -230,6 +257,28 @@ final class WarmupPhase implements Phase {
             outcome = "cost increase";
         }
         return finish(outcome, iterations);
+    }
+
+    /** A resume point at the start of an iteration (the checkpointer copies nothing it is not given: copy here). */
+    private void checkpoint(int iteration, double step, Point x, Deque<double[][]> memory, double[] m, double[] v)
+            throws IOException {
+        if (!s.checkpointer.active()) {
+            return;
+        }
+        int k = memory == null ? 0 : memory.size();
+        double[][] ms = new double[k][];
+        double[][] my = new double[k][];
+        if (memory != null) {
+            int i = 0;
+            for (double[][] pair : memory) {
+                ms[i] = pair[0].clone();
+                my[i++] = pair[1].clone();
+            }
+        }
+        s.phaseIterations = iteration;
+        s.checkpointer.boundary(s, NAME, new WarmupSnapshot(o.method().name(), iteration, step, x.q.clone(), x.loss,
+                x.g.clone(), best.q.clone(), best.loss, best.g.clone(), ms, my, m == null ? null : m.clone(),
+                v == null ? null : v.clone()), false);
     }
 
     private double initialStep(double rel) {
