@@ -41,7 +41,7 @@ final class FitCommand implements Callable<Integer> {
     static final Set<String> SETTINGS = Set.of("data", "model", "x", "y", "sigma", "p0", "bounds", "fix", "loss",
             "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
             "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
-            "warmup-method", "metrics-file",
+            "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
             "schedule");
 
     @Spec
@@ -125,6 +125,20 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--memory", paramLabel = "MIB", description = "Off-heap memory for Arrow and Parquet buffers, MiB (default 512).")
     Integer memory;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Write crash-safe checkpoints here (docs/checkpoint-format.md); continue a killed fit with lsq resume DIR.")
+    Path checkpointDir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "DURATION", description = "Checkpoint interval (default 60s).")
+    String checkpointEvery;
+
+    @Option(names = "--checkpoint-chunks", paramLabel = "N",
+            description = "Also checkpoint every N chunks inside a pass (default 0: by time only).")
+    Integer checkpointChunks;
+
+    @Option(names = "--checkpoint-keep", paramLabel = "N", description = "Checkpoint files kept (default 2).")
+    Integer checkpointKeep;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the result JSON (docs/result-json.md) here.")
     Path out;
 
@@ -137,26 +151,73 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings s = config == null ? Settings.none() : Settings.read(config, SETTINGS);
-        String dataSpec = require(s.text("data", data), "--data");
-        String text = require(s.text("model", model), "--model");
-        Map<String, Double> start = Specs.values("--p0", s.text("p0", p0));
+        Settings file = config == null ? Settings.none() : Settings.read(config, SETTINGS);
+        return execute(file.overriddenBy(cliValues()), null, Cli.out(spec), Cli.err(spec));
+    }
+
+    /** The options given on the command line, by setting name (absent when not given). */
+    private Map<String, Object> cliValues() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("data", data);
+        m.put("model", model);
+        m.put("x", x);
+        m.put("y", y);
+        m.put("sigma", sigma);
+        m.put("p0", p0);
+        m.put("bounds", bounds);
+        m.put("fix", fix);
+        m.put("loss", loss);
+        m.put("f-scale", fScale);
+        m.put("ftol", ftol);
+        m.put("xtol", xtol);
+        m.put("gtol", gtol);
+        m.put("chunk-rows", chunkRows);
+        m.put("threads", threads);
+        m.put("max-passes", maxPasses);
+        m.put("max-time", maxTime);
+        m.put("scaling", scaling);
+        m.put("absolute-sigma", absoluteSigma ? true : null);
+        m.put("warmup", warmup ? true : null);
+        m.put("warmup-sample-rows", warmupSampleRows);
+        m.put("warmup-method", warmupMethod);
+        m.put("skip-invalid", skipInvalid ? true : null);
+        m.put("memory", memory);
+        m.put("checkpoint-dir", checkpointDir == null ? null : checkpointDir.toString());
+        m.put("checkpoint-every", checkpointEvery);
+        m.put("checkpoint-chunks", checkpointChunks);
+        m.put("checkpoint-keep", checkpointKeep);
+        m.put("out", out == null ? null : out.toString());
+        m.put("metrics-file", metricsFile == null ? null : metricsFile.toString());
+        m.put("quiet", quiet ? true : null);
+        m.values().removeIf(java.util.Objects::isNull);
+        return m;
+    }
+
+    /**
+     * Runs a fit from its effective settings; with {@code resumeDir}, continues the checkpoint there.
+     * {@code lsq resume} comes here with the settings the checkpoint stored.
+     */
+    static int execute(Settings s, Path resumeDir, java.io.PrintStream stdout, java.io.PrintStream stderr) throws Exception {
+        String dataSpec = require(s.text("data", null), "--data");
+        String text = require(s.text("model", null), "--model");
+        Map<String, Double> start = Specs.values("--p0", s.text("p0", null));
         if (start.isEmpty()) {
             throw new UsageException("--p0 is required: give every parameter a starting value, e.g. --p0 a=1,b=0.5");
         }
-        int chunk = orDefault(s.integer("chunk-rows", chunkRows), 65_536);
+        int chunk = orDefault(s.integer("chunk-rows", null), 65_536);
         if (chunk < 1) {
             throw new UsageException("--chunk-rows = " + chunk + " must be >= 1");
         }
-        InvalidRows policy = s.flag("skip-invalid", skipInvalid) ? InvalidRows.SKIP : InvalidRows.REFUSE;
-        long memoryBytes = (long) orDefault(s.integer("memory", memory), 512) << 20;
+        InvalidRows policy = s.flag("skip-invalid", false) ? InvalidRows.SKIP : InvalidRows.REFUSE;
+        long memoryBytes = (long) orDefault(s.integer("memory", null), 512) << 20;
         try (BufferAllocator allocator = new RootAllocator(memoryBytes)) {
-            return fit(s, dataSpec, text, start, chunk, policy, allocator);
+            return fit(s, dataSpec, text, start, chunk, policy, allocator, resumeDir, stdout, stderr);
         }
     }
 
-    private int fit(Settings s, String dataSpec, String text, Map<String, Double> start, int chunk, InvalidRows policy,
-            BufferAllocator allocator) throws Exception {
+    private static int fit(Settings s, String dataSpec, String text, Map<String, Double> start, int chunk,
+            InvalidRows policy, BufferAllocator allocator, Path resumeDir, java.io.PrintStream stdout,
+            java.io.PrintStream stderr) throws Exception {
         List<String> names = ExpressionCompiler.names(text);
         List<String> params = new ArrayList<>();
         List<String> vars = new ArrayList<>();
@@ -170,9 +231,9 @@ final class FitCommand implements Callable<Integer> {
             }
         }
         boolean hdf5 = !dataSpec.startsWith("synthetic:") && DataSpecs.format(dataSpec, "--data").equals("h5");
-        String xSpec = s.text("x", x);
-        String ySpec = orDefault(s.text("y", y), "y");
-        String sig = s.text("sigma", sigma);
+        String xSpec = s.text("x", null);
+        String ySpec = orDefault(s.text("y", null), "y");
+        String sig = s.text("sigma", null);
         if (hdf5) {
             xSpec = xSpec == null ? null : hdf5Paths(xSpec);
             ySpec = Hdf5DataSource.normalize(ySpec);
@@ -192,7 +253,7 @@ final class FitCommand implements Callable<Integer> {
             b.sigma(sig);
         }
         start.forEach(b::initial);
-        Map<String, double[]> bnd = Specs.bounds(s.text("bounds", bounds));
+        Map<String, double[]> bnd = Specs.bounds(s.text("bounds", null));
         for (Map.Entry<String, double[]> e : bnd.entrySet()) {
             if (!params.contains(e.getKey())) {
                 throw new UsageException("--bounds names '" + e.getKey() + "', which is not a parameter (parameters from --p0: "
@@ -200,52 +261,105 @@ final class FitCommand implements Callable<Integer> {
             }
             b.bounds(e.getKey(), e.getValue()[0], e.getValue()[1]);
         }
-        for (String f : Specs.names(s.text("fix", fix))) {
+        for (String f : Specs.names(s.text("fix", null))) {
             if (!params.contains(f)) {
                 throw new UsageException("--fix names '" + f + "', which is not a parameter (parameters from --p0: "
                         + String.join(", ", params) + ")");
             }
             b.fix(f);
         }
-        b.loss(Loss.parse(orDefault(s.text("loss", loss), "linear"), orDefault(s.number("f-scale", fScale), 1.0)));
+        b.loss(Loss.parse(orDefault(s.text("loss", null), "linear"), orDefault(s.number("f-scale", null), 1.0)));
         FitProblem problem = b.build();
         FitOptions options = options(s);
-        int nThreads = orDefault(s.integer("threads", threads), FitRunner.defaultThreads());
+        int nThreads = orDefault(s.integer("threads", null), FitRunner.defaultThreads());
         if (nThreads < 1) {
             throw new UsageException("--threads = " + nThreads + " must be >= 1");
         }
-        String outText = s.text("out", out == null ? null : out.toString());
+        String outText = s.text("out", null);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("model", text);
         extra.put("data", dataSpec);
-        String metricsText = s.text("metrics-file", metricsFile == null ? null : metricsFile.toString());
+        String metricsText = s.text("metrics-file", null);
         List<io.streamlsq.phase.PhaseSchedule.PhaseSpec> schedule = ScheduleSpecs.parse(s.raw("schedule"), options);
-        return FitRunner.run(problem, options, schedule, nThreads, s.flag("quiet", quiet),
+        FitRunner.Checkpoints checkpoints = checkpoints(s, resumeDir, options);
+        return FitRunner.run(problem, options, schedule, nThreads, s.flag("quiet", false),
                 outText == null ? null : Path.of(outText), metricsText == null ? null : Path.of(metricsText), extra,
-                Cli.out(spec), Cli.err(spec));
+                checkpoints, stdout, stderr);
     }
 
-    private FitOptions options(Settings s) {
+    /** Checkpoint settings, or null without --checkpoint-dir (and when not resuming). */
+    private static FitRunner.Checkpoints checkpoints(Settings s, Path resumeDir, FitOptions options) throws java.io.IOException {
+        String dir = resumeDir != null ? resumeDir.toString() : s.text("checkpoint-dir", null);
+        if (dir == null) {
+            return null;
+        }
+        Duration every = s.text("checkpoint-every", null) == null ? Duration.ofSeconds(60)
+                : duration("--checkpoint-every", s.text("checkpoint-every", null));
+        if (every.isZero() || every.isNegative()) {
+            throw new UsageException("--checkpoint-every = " + s.text("checkpoint-every", null) + " must be > 0");
+        }
+        int chunks = orDefault(s.integer("checkpoint-chunks", null), 0);
+        if (chunks < 0) {
+            throw new UsageException("--checkpoint-chunks = " + chunks + " must be >= 0 (0: by time only)");
+        }
+        int keep = orDefault(s.integer("checkpoint-keep", null), io.streamlsq.checkpoint.Hdf5CheckpointStore.DEFAULT_KEEP);
+        if (keep < 1) {
+            throw new UsageException("--checkpoint-keep = " + keep + " must be >= 1");
+        }
+        Path d = Path.of(dir).toAbsolutePath();
+        io.streamlsq.checkpoint.Hdf5CheckpointStore store = resumeDir != null
+                ? io.streamlsq.checkpoint.Hdf5CheckpointStore.existing(d)
+                : io.streamlsq.checkpoint.Hdf5CheckpointStore.open(d, keep);
+        Map<String, Object> invocation = s.values();
+        invocation.put("checkpoint-dir", d.toString());
+        for (String k : List.of("data", "out", "metrics-file")) {
+            // a resume may run from another directory
+            if (invocation.get(k) instanceof String v && !v.startsWith("synthetic:")) {
+                invocation.put(k, Path.of(v).toAbsolutePath().toString());
+            }
+        }
+        return new FitRunner.Checkpoints(store, new io.streamlsq.resume.CheckpointPolicy(every, chunks, true),
+                ResultJson.toJson(invocation), ResultJson.toJson(optionsMap(options)), resumeDir != null);
+    }
+
+    /** The fit options as a JSON-ready map (for /problem/options). */
+    private static Map<String, Object> optionsMap(FitOptions o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scaling", o.scaling().name().toLowerCase(Locale.ROOT));
+        m.put("ftol", o.ftol());
+        m.put("xtol", o.xtol());
+        m.put("gtol", o.gtol());
+        m.put("max_passes", o.maxPasses());
+        m.put("max_time_seconds", o.maxTime() == null ? null : o.maxTime().toMillis() / 1000.0);
+        m.put("absolute_sigma", o.absoluteSigma());
+        m.put("warmup", o.warmup().enabled());
+        m.put("warmup_method", o.warmup().method().name().toLowerCase(Locale.ROOT));
+        m.put("warmup_sample_rows", o.warmup().sampleRows());
+        m.put("text", o.toString());
+        return m;
+    }
+
+    private static FitOptions options(Settings s) {
         FitOptions.Builder o = FitOptions.builder();
         Double v;
-        if ((v = s.number("ftol", ftol)) != null) {
+        if ((v = s.number("ftol", null)) != null) {
             o.ftol(v);
         }
-        if ((v = s.number("xtol", xtol)) != null) {
+        if ((v = s.number("xtol", null)) != null) {
             o.xtol(v);
         }
-        if ((v = s.number("gtol", gtol)) != null) {
+        if ((v = s.number("gtol", null)) != null) {
             o.gtol(v);
         }
-        Integer passes = s.integer("max-passes", maxPasses);
+        Integer passes = s.integer("max-passes", null);
         if (passes != null) {
             o.maxPasses(passes);
         }
-        String t = s.text("max-time", maxTime);
+        String t = s.text("max-time", null);
         if (t != null) {
             o.maxTime(duration(t));
         }
-        String sc = s.text("scaling", scaling);
+        String sc = s.text("scaling", null);
         if (sc != null) {
             try {
                 o.scaling(ScalingStrategy.valueOf(sc.toUpperCase(Locale.ROOT)));
@@ -253,14 +367,14 @@ final class FitCommand implements Callable<Integer> {
                 throw new UsageException("--scaling '" + sc + "' is not one of auto, p0, bounds, none");
             }
         }
-        o.absoluteSigma(s.flag("absolute-sigma", absoluteSigma));
-        WarmupOptions w = WarmupOptions.defaults().withEnabled(s.flag("warmup", warmup));
-        String sample = s.text("warmup-sample-rows", warmupSampleRows);
+        o.absoluteSigma(s.flag("absolute-sigma", false));
+        WarmupOptions w = WarmupOptions.defaults().withEnabled(s.flag("warmup", false));
+        String sample = s.text("warmup-sample-rows", null);
         if (sample != null) {
             w = sample.trim().equalsIgnoreCase("full") ? w.withFullData()
                     : w.withSampleRows(Math.max(1, Cli.parseCount("--warmup-sample-rows", sample)));
         }
-        String method = s.text("warmup-method", warmupMethod);
+        String method = s.text("warmup-method", null);
         if (method != null) {
             try {
                 w = w.withMethod(WarmupOptions.Method.valueOf(method.trim().toUpperCase(Locale.ROOT)));
@@ -345,6 +459,10 @@ final class FitCommand implements Callable<Integer> {
     }
 
     static Duration duration(String t) {
+        return duration("--max-time", t);
+    }
+
+    static Duration duration(String option, String t) {
         String s = t.trim().toLowerCase(Locale.ROOT);
         try {
             if (s.endsWith("ms")) {
@@ -360,7 +478,7 @@ final class FitCommand implements Callable<Integer> {
             };
             return Duration.ofNanos((long) (seconds * 1e9));
         } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            throw new UsageException("--max-time '" + t + "' is not a duration like 90s, 20m or 2h");
+            throw new UsageException(option + " '" + t + "' is not a duration like 90s, 20m or 2h");
         }
     }
 

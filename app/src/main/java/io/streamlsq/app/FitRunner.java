@@ -1,5 +1,6 @@
 package io.streamlsq.app;
 
+import io.streamlsq.checkpoint.Hdf5CheckpointStore;
 import io.streamlsq.exec.PassExecutor;
 import io.streamlsq.options.FitOptions;
 import io.streamlsq.phase.FitListener;
@@ -9,6 +10,9 @@ import io.streamlsq.phase.Ticker;
 import io.streamlsq.problem.FitProblem;
 import io.streamlsq.result.FitResult;
 import io.streamlsq.result.Termination;
+import io.streamlsq.resume.CheckpointPolicy;
+import io.streamlsq.resume.Checkpointing;
+import io.streamlsq.resume.FitInterruptedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,15 +27,26 @@ final class FitRunner {
     private FitRunner() {
     }
 
-    static int run(FitProblem problem, FitOptions options, int threads, boolean quiet, Path out,
-            Map<String, Object> extraJson, PrintStream stdout, PrintStream stderr) throws IOException {
-        return run(problem, options, null, threads, quiet, out, null, extraJson, stdout, stderr);
+    /**
+     * Checkpointing for a run: the store, the policy, what to store for {@code lsq resume} (the effective
+     * settings as JSON) and for {@code /problem/options}, and whether to resume from the store.
+     */
+    record Checkpoints(Hdf5CheckpointStore store, CheckpointPolicy policy, String invocation, String options,
+            boolean resume) {
     }
 
-    /** {@code schedule} null: the default phases; otherwise the given phases, one after the other. */
+    static int run(FitProblem problem, FitOptions options, int threads, boolean quiet, Path out,
+            Map<String, Object> extraJson, PrintStream stdout, PrintStream stderr) throws IOException {
+        return run(problem, options, null, threads, quiet, out, null, extraJson, null, stdout, stderr);
+    }
+
+    /**
+     * {@code schedule} null: the default phases; otherwise the given phases, one after the other. With
+     * {@code checkpoints}, SIGINT and SIGTERM write a checkpoint and end the run with exit code 130.
+     */
     static int run(FitProblem problem, FitOptions options, List<PhaseSchedule.PhaseSpec> schedule, int threads,
-            boolean quiet, Path out, Path metricsFile, Map<String, Object> extraJson, PrintStream stdout,
-            PrintStream stderr) throws IOException {
+            boolean quiet, Path out, Path metricsFile, Map<String, Object> extraJson, Checkpoints checkpoints,
+            PrintStream stdout, PrintStream stderr) throws IOException {
         List<FitListener> listeners = new ArrayList<>();
         MetricsListener metrics = metricsFile == null ? null : new MetricsListener();
         if (metrics != null) {
@@ -55,19 +70,46 @@ final class FitRunner {
         }) : null;
         FitResult result;
         List<Map<String, Object>> phaseRows = null;
+        StopOnSignal signals = checkpoints == null ? null : StopOnSignal.install(stderr);
         try {
             PassExecutor executor = pool == null ? PassExecutor.sequential() : PassExecutor.parallel(pool, threads);
+            Checkpointing ck = checkpoints == null ? null : new Checkpointing(checkpoints.store(), checkpoints.policy(),
+                    Map.of("invocation", checkpoints.invocation()), checkpoints.options(), signals::requested);
             if (schedule == null) {
-                result = new PhaseOrchestrator(options, executor, Ticker.system(), listeners).fit(problem);
+                PhaseOrchestrator o = new PhaseOrchestrator(options, executor, Ticker.system(), listeners);
+                if (ck == null) {
+                    result = o.fit(problem);
+                } else if (checkpoints.resume()) {
+                    result = o.resume(problem, ck);
+                } else {
+                    result = o.fit(problem, ck);
+                }
             } else {
                 PhaseSchedule ps = new PhaseSchedule(problem, schedule, executor, Ticker.system(), listeners);
+                if (ck != null) {
+                    if (checkpoints.resume()) {
+                        ps.restore(checkpoints.store());
+                    }
+                    ps.checkpointing(ck);
+                }
                 while (ps.runNext()) {
                     // phases in order
                 }
                 result = ps.lastResult();
                 phaseRows = scheduleRows(ps);
             }
+        } catch (FitInterruptedException e) {
+            stderr.println("lsq: interrupted: checkpoint written to " + checkpoints.store().describe()
+                    + "; continue with: lsq resume " + checkpoints.store().describe());
+            stderr.flush();
+            return Lsq.INTERRUPTED;
         } finally {
+            if (signals != null) {
+                signals.uninstall();
+            }
+            if (checkpoints != null && !quiet) {
+                checkpoints.store().warnings().forEach(w -> stderr.println("lsq: warning: " + w));
+            }
             if (pool != null) {
                 pool.shutdownNow();
             }

@@ -19,9 +19,12 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "lsq", mixinStandardHelpOptions = true, versionProvider = Lsq.Version.class,
         description = "Streaming nonlinear least squares for datasets larger than memory.",
-        subcommands = {FitCommand.class, GenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {FitCommand.class, ResumeCommand.class, InspectCommand.class, GenCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  lsq demo", "  lsq gen decay --rows 1000000 --out decay.csv",
-            "  lsq fit --data decay.csv --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --out result.json"})
+            "  lsq fit --data decay.csv --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --out result.json",
+            "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --checkpoint-dir ck",
+            "  lsq resume ck", "  lsq inspect ck"})
 public final class Lsq implements Runnable {
     public static final int CONVERGED = 0;
     public static final int FAILED = 1;
@@ -35,7 +38,7 @@ public final class Lsq implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: fit, gen or demo");
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: fit, resume, inspect, gen or demo");
     }
 
     public static void main(String[] args) {

@@ -74,6 +74,15 @@ final class ResultJson {
         return m;
     }
 
+    /** Compact JSON of plain values (maps, lists, strings, numbers, booleans). */
+    static String toJson(Object value) {
+        try {
+            return new ObjectMapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON of " + value, e);
+        }
+    }
+
     static void write(FitResult r, Map<String, Object> extra, Path out) throws IOException {
         Path abs = out.toAbsolutePath();
         Path dir = abs.getParent();

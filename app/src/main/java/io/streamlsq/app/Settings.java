@@ -34,6 +34,23 @@ final class Settings {
         return new Settings(Map.of(), null);
     }
 
+    /** Settings from a map (setting name → value), e.g. what a checkpoint stored; {@code origin} names it in messages. */
+    static Settings of(Map<String, Object> values, String origin) {
+        return new Settings(new LinkedHashMap<>(values), origin);
+    }
+
+    /** These settings with {@code cli}'s entries taking precedence. */
+    Settings overriddenBy(Map<String, Object> cli) {
+        Map<String, Object> m = new LinkedHashMap<>(values);
+        m.putAll(cli);
+        return new Settings(m, origin);
+    }
+
+    /** A copy of all values, by setting name. */
+    Map<String, Object> values() {
+        return new LinkedHashMap<>(values);
+    }
+
     /** Reads {@code file}, refusing keys not in {@code known}. */
     static Settings read(Path file, Set<String> known) throws IOException {
         if (!Files.exists(file)) {

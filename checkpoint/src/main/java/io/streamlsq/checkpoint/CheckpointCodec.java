@@ -423,10 +423,7 @@ final class CheckpointCodec {
     }
 
     private static int dimension(int len) {
-        // toArray(): packed (p+1)(p+2)/2 augmented Gram, then 3 numbers
-        int packed = len - 3;
-        int m = (int) Math.round((Math.sqrt(8.0 * packed + 1) - 1) / 2);
-        return m - 1;
+        return io.streamlsq.accumulate.NormalEquations.dimensionOf(len);
     }
 
     private static double[][] jtj(double[] a, int p) {

@@ -190,6 +190,16 @@ public final class NormalEquations {
         return a;
     }
 
+    /** The dimension p of normal equations whose {@link #toArray()} has {@code length} numbers. */
+    public static int dimensionOf(int length) {
+        int packed = length - 3;
+        int m = (int) Math.round((Math.sqrt(8.0 * packed + 1) - 1) / 2);
+        if (packed < 1 || m * (m + 1) / 2 != packed) {
+            throw new IllegalArgumentException(length + " numbers are not the sums of any dimension");
+        }
+        return m - 1;
+    }
+
     /** Inverse of {@link #toArray()}. */
     public static NormalEquations fromArray(int p, double[] a) {
         NormalEquations ne = new NormalEquations(p);

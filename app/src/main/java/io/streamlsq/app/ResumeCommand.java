@@ -1,0 +1,76 @@
+package io.streamlsq.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlsq.checkpoint.Hdf5CheckpointStore;
+import io.streamlsq.resume.Checkpoint;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code lsq resume DIR}: continues a checkpointed {@code lsq fit} with the settings it stored. */
+@Command(name = "resume", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Continue a fit that lsq fit --checkpoint-dir DIR started, from the newest good checkpoint in DIR.",
+            "The model, data, parameters and options are the checkpoint's; the final parameters are bit-identical",
+            "to an uninterrupted run. Exit codes as for lsq fit; 2 when DIR holds no usable checkpoint or the data",
+            "is not the data the checkpoint was written for."},
+        footer = {"", "Example:", "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --checkpoint-dir ck",
+            "  (killed)", "  lsq resume ck --out result.json"})
+final class ResumeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The checkpoint directory given to lsq fit --checkpoint-dir.")
+    Path dir;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Read the data from here instead (the same data, moved).")
+    String data;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (the answer does not depend on it).")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the result JSON here.")
+    Path out;
+
+    @Option(names = "--metrics-file", paramLabel = "FILE", description = "Write the run's metrics as Prometheus text here.")
+    Path metricsFile;
+
+    @Option(names = "--quiet", description = "No progress bar and no warnings on stderr.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        Hdf5CheckpointStore store = Hdf5CheckpointStore.existing(dir);
+        Checkpoint c = store.latest().orElseThrow();
+        String invocation = c.attributes().get("invocation");
+        if (invocation == null) {
+            throw new UsageException(dir + " was not written by lsq fit (its checkpoints have no /application/invocation); "
+                    + "resume it through the Java API (PhaseOrchestrator.resume)");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stored = new ObjectMapper().readValue(invocation, Map.class);
+        Map<String, Object> cli = new LinkedHashMap<>();
+        if (data != null) {
+            cli.put("data", data);
+        }
+        if (threads != null) {
+            cli.put("threads", threads);
+        }
+        if (out != null) {
+            cli.put("out", out.toString());
+        }
+        if (metricsFile != null) {
+            cli.put("metrics-file", metricsFile.toString());
+        }
+        if (quiet) {
+            cli.put("quiet", true);
+        }
+        Settings s = Settings.of(stored, "checkpoint " + dir).overriddenBy(cli);
+        return FitCommand.execute(s, dir, Cli.out(spec), Cli.err(spec));
+    }
+}
