@@ -310,6 +310,11 @@ final class FitCommand implements Callable<Integer> {
         io.streamlsq.checkpoint.Hdf5CheckpointStore store = resumeDir != null
                 ? io.streamlsq.checkpoint.Hdf5CheckpointStore.existing(d)
                 : io.streamlsq.checkpoint.Hdf5CheckpointStore.open(d, keep);
+        if (resumeDir == null && !store.files().isEmpty()) {
+            throw new UsageException("--checkpoint-dir " + d + " already holds checkpoints (" + store.files().get(
+                    store.files().size() - 1).getFileName() + "); continue that fit with: lsq resume " + d
+                    + ", or give an empty or new directory");
+        }
         Map<String, Object> invocation = s.values();
         invocation.put("checkpoint-dir", d.toString());
         for (String k : List.of("data", "out", "metrics-file")) {

@@ -182,8 +182,9 @@ final class CheckpointCodec {
     // ---------------------------------------------------------------- reading
 
     /**
-     * @throws CheckpointMismatchException for another format or an unknown major version
-     * @throws CorruptCheckpointException for a missing or mistyped part
+     * @throws CheckpointMismatchException for another format or an unknown major version (checked before the digest,
+     *     so a file another tool re-labelled is named for its version)
+     * @throws CorruptCheckpointException for a damaged file, a missing or mistyped part
      */
     static Checkpoint decode(H5Tree t, Path file) throws CorruptCheckpointException {
         Reader r = new Reader(t, file);
@@ -197,6 +198,7 @@ final class CheckpointCodec {
             throw new CheckpointMismatchException(file + " has checkpoint format version " + version
                     + "; this program reads major version 3 (3.x) only");
         }
+        t.verify(file);
         ProblemRecord problem = new ProblemRecord(List.of(r.strings("/problem/param_names")), r.text("/problem/model"),
                 r.doubles("/problem/initial"), column(r.matrix("/problem/bounds"), 0), column(r.matrix("/problem/bounds"), 1),
                 bools(r.ints("/problem/fixed")), r.text("/problem/options"), r.text("/problem/data_fingerprint"));

@@ -139,8 +139,8 @@ final class H5Tree {
     }
 
     /**
-     * Reads {@code file} whole and checks it: HDF5 signature and structure, the end-of-file address against
-     * the size (jhdf itself misses a file cut short by a few bytes), and the digest.
+     * Reads {@code file} whole and checks its HDF5 signature and structure and the end-of-file address
+     * against the size (jhdf itself misses a file cut short by a few bytes); {@link #verify} checks the digest.
      *
      * @throws CorruptCheckpointException naming the file and what is wrong with it
      */
@@ -159,17 +159,25 @@ final class H5Tree {
             throw new CorruptCheckpointException(file + " is not a readable HDF5 file (truncated or damaged): "
                     + e.getMessage(), e);
         }
-        Object stored = t.attribute("/", DIGEST);
+        return t;
+    }
+
+    /**
+     * Checks the digest.
+     *
+     * @throws CorruptCheckpointException if there is none or it does not match the contents
+     */
+    void verify(Path file) throws CorruptCheckpointException {
+        Object stored = attribute("/", DIGEST);
         if (!(stored instanceof String s)) {
             throw new CorruptCheckpointException(file + " has no " + DIGEST + " attribute: not a StreamLSQ checkpoint "
                     + "or written by a version that did not seal its files");
         }
-        String actual = t.digest();
+        String actual = digest();
         if (!actual.equals(s)) {
             throw new CorruptCheckpointException(file + " is damaged: the SHA-256 of its contents is " + actual
                     + " but the file says " + s);
         }
-        return t;
     }
 
     private static void walk(Group g, H5Tree t) {

@@ -1,0 +1,138 @@
+package io.streamlsq.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlsq.checkpoint.Hdf5CheckpointStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 6 through {@code lsq}: fit with checkpoints, resume, inspect, and every refusal with exit code 2. */
+class CheckpointCliTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    Path data;
+
+    @BeforeEach
+    void data() {
+        data = tmp.resolve("decay.arrow");
+        assertEquals(0, Run.of("gen", "decay", "--rows", "200000", "--out", data.toString()).code());
+    }
+
+    private Run fit(Path dir, String... more) {
+        List<String> a = new java.util.ArrayList<>(List.of("fit", "--data", data.toString(), "--model", "a*exp(-b*x)+c",
+                "--p0", "a=1,b=0.5,c=0", "--chunk-rows", "8192", "--checkpoint-dir", dir.toString(),
+                "--checkpoint-chunks", "5"));
+        a.addAll(Arrays.asList(more));
+        return Run.of(a.toArray(String[]::new));
+    }
+
+    @Test
+    void resumeRunsTheStoredFitAndInspectShowsIt() throws Exception {
+        Path dir = tmp.resolve("ck");
+        Path out = tmp.resolve("fit.json");
+        Run f = fit(dir, "--out", out.toString());
+        assertEquals(0, f.code(), f.err());
+        Run i = Run.of("inspect", dir.toString());
+        assertEquals(0, i.code(), i.err());
+        assertTrue(i.out().contains("phase       finalize") && i.out().contains("model       a*exp(-b*x)+c")
+                && i.out().contains("parameters") && i.out().contains("cost "), i.out());
+        Path again = tmp.resolve("resumed.json");
+        Run r = Run.of("resume", dir.toString(), "--out", again.toString(), "--threads", "1", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode a = JSON.readTree(out.toFile());
+        JsonNode b = JSON.readTree(again.toFile());
+        assertEquals(a.get("params").toString(), b.get("params").toString());
+        assertEquals(a.get("passes"), b.get("passes"));
+        assertTrue(b.get("resumed").asBoolean());
+        // the data moved: --data points resume at it
+        Path moved = tmp.resolve("moved.arrow");
+        Files.copy(data, moved);
+        Files.setLastModifiedTime(moved, Files.getLastModifiedTime(data));
+        r = Run.of("resume", dir.toString(), "--data", moved.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+    }
+
+    @Test
+    void refusalsSayWhatIsWrongAndExitWith2() throws Exception {
+        Path dir = tmp.resolve("ck");
+        assertEquals(0, fit(dir).code());
+        Run twice = fit(dir);
+        assertEquals(2, twice.code());
+        assertTrue(twice.err().contains("already holds checkpoints") && twice.err().contains("lsq resume"), twice.err());
+
+        Run none = Run.of("resume", tmp.resolve("nowhere").toString());
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("no such checkpoint directory"), none.err());
+        Files.createDirectories(tmp.resolve("empty"));
+        Run empty = Run.of("resume", tmp.resolve("empty").toString());
+        assertEquals(2, empty.code());
+        assertTrue(empty.err().contains("holds no checkpoint"), empty.err());
+
+        Path other = tmp.resolve("other.arrow");
+        assertEquals(0, Run.of("gen", "decay", "--rows", "100000", "--out", other.toString()).code());
+        Run wrong = Run.of("resume", dir.toString(), "--data", other.toString(), "--quiet");
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.err().contains("data with fingerprint") && wrong.err().contains("same data"), "[" + wrong.err() + "]");
+
+        List<Path> files = Hdf5CheckpointStore.existing(dir).files();
+        byte[] previous = Files.readAllBytes(files.get(files.size() - 2));
+        byte[] whole = Files.readAllBytes(files.get(files.size() - 1));
+        for (int cut : new int[] {0, 40, 300, whole.length / 2, whole.length - 1}) {
+            // each resume writes on into its directory: a fresh copy per cut
+            Path copy = Files.createDirectories(tmp.resolve("cut-" + cut));
+            Path older = copy.resolve(files.get(files.size() - 2).getFileName());
+            Path newest = copy.resolve(files.get(files.size() - 1).getFileName());
+            Files.write(older, previous);
+            Files.write(newest, Arrays.copyOf(whole, cut));
+            Run bad = Run.of("inspect", newest.toString());
+            assertEquals(2, bad.code(), "cut at " + cut);
+            assertTrue(bad.err().contains(newest.toString()) && bad.errorLines() == 1, bad.err());
+            // resume falls back to the previous checkpoint, with a warning
+            Run back = Run.of("resume", copy.toString());
+            assertEquals(0, back.code(), back.err());
+            assertTrue(back.err().contains("using the previous checkpoint " + older.getFileName()), back.err());
+            if (cut == 300) {
+                Files.write(older, Arrays.copyOf(previous, 100));
+                Files.write(newest, Arrays.copyOf(whole, cut));
+                try (var s = Files.list(copy)) {
+                    s.filter(p -> !p.equals(older) && !p.equals(newest)).forEach(p -> p.toFile().delete());
+                }
+                Run gone = Run.of("resume", copy.toString());
+                assertEquals(2, gone.code());
+                assertTrue(gone.err().contains("no readable checkpoint in"), gone.err());
+            }
+        }
+
+        Run notH5 = Run.of("inspect", data.toString());
+        assertEquals(2, notH5.code());
+        assertTrue(notH5.err().contains("not a readable HDF5 file"), notH5.err());
+    }
+
+    @Test
+    void aCheckpointRelabelledWithAnotherMajorVersionIsRefusedByVersion() throws Exception {
+        Path dir = tmp.resolve("ck");
+        assertEquals(0, fit(dir).code());
+        List<Path> files = Hdf5CheckpointStore.existing(dir).files();
+        Path f = files.get(files.size() - 1);
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c",
+                "import h5py,sys; f=h5py.File(sys.argv[1],'r+'); f.attrs['version']=b'4.0'; f.close()", f.toString())
+                .redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+        Run bad = Run.of("inspect", f.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("format version 4.0") && bad.err().contains("major version 3"), bad.err());
+        Run r = Run.of("resume", dir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("format version 4.0"), r.err());
+    }
+}
