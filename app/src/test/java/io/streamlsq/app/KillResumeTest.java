@@ -44,12 +44,16 @@ class KillResumeTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private List<String> fitArgs(Path data, Path dir, int threads, Path out) {
+    /** Half the kills fit with an L-BFGS warmup on the full data (its passes dominate), half with Gauss-Newton only. */
+    private List<String> fitArgs(boolean warmup, Path data, Path dir, int threads, Path out) {
         long chunk = ROWS >= 10_000_000 ? 65_536 : 16_384;
-        return new ArrayList<>(List.of("fit", "--data", data.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0",
-                "--chunk-rows", Long.toString(chunk), "--warmup", "--warmup-sample-rows", "full", "--threads",
-                Integer.toString(threads), "--checkpoint-dir", dir.toString(), "--checkpoint-chunks", "4",
-                "--quiet", "--out", out.toString()));
+        List<String> a = new ArrayList<>(List.of("fit", "--data", data.toString(), "--model", "a*exp(-b*x)+c", "--p0",
+                "a=1,b=0.5,c=0", "--chunk-rows", Long.toString(chunk), "--threads", Integer.toString(threads),
+                "--checkpoint-dir", dir.toString(), "--checkpoint-chunks", "4", "--quiet", "--out", out.toString()));
+        if (warmup) {
+            a.addAll(List.of("--warmup", "--warmup-sample-rows", "full"));
+        }
+        return a;
     }
 
     private static boolean hasCheckpoint(Path dir) throws IOException {
@@ -67,62 +71,99 @@ class KillResumeTest {
         }
     }
 
+    /** Waits (the child runs) until the moment to kill it. */
+    interface Moment {
+        void await(Process p, Path dir) throws Exception;
+    }
+
+    /** One kill: the child is killed at {@code moment}, resumed with the other thread count, checked. Null if it finished first. */
+    private String killAndResume(boolean warmup, JsonNode reference, int attempt, int threads, Moment moment) throws Exception {
+        Path dir = tmp.resolve("ck-" + attempt);
+        Process p = start(fitArgs(warmup, data, dir, threads, tmp.resolve("killed-" + attempt + ".json")),
+                tmp.resolve("killed-" + attempt + ".log"));
+        moment.await(p, dir);
+        if (!p.isAlive()) {
+            return null;
+        }
+        p.destroyForcibly(); // SIGKILL
+        p.waitFor(10, TimeUnit.SECONDS);
+        boolean midWrite = hasTemporary(dir);
+        Checkpoint c = Hdf5CheckpointStore.existing(dir).latest().orElseThrow();
+        Path out = tmp.resolve("resumed-" + attempt + ".json");
+        Path log = tmp.resolve("resumed-" + attempt + ".log");
+        Process r = start(List.of("resume", dir.toString(), "--threads", threads == 2 ? "1" : "2", "--quiet",
+                "--out", out.toString()), log);
+        assertEquals(0, r.waitFor(), "resume after a kill at " + c.where() + ":\n" + Files.readString(log));
+        JsonNode resumed = JSON.readTree(out.toFile());
+        String where = "kill " + attempt + " (" + threads + " threads, warmup " + warmup + ") at " + c.where();
+        assertEquals(reference.get("params").toString(), resumed.get("params").toString(), where);
+        assertEquals(reference.get("stderr").toString(), resumed.get("stderr").toString(), where);
+        assertEquals(reference.get("passes").asLong(), resumed.get("passes").asLong(), where);
+        assertEquals(reference.get("rows_evaluated").asLong(), resumed.get("rows_evaluated").asLong(), where);
+        assertTrue(resumed.get("resumed").asBoolean(), where);
+        return c.fit().phase() + (c.fit().pending() != null ? " mid-pass" : "") + (midWrite ? " (during a write)" : "");
+    }
+
+    private Path data;
+
     @Test
     void killedAtRandomMomentsTheResumedFitEndsWithTheSameBitsAndPassCounts() throws Exception {
-        Path data = tmp.resolve("decay.arrow");
+        data = tmp.resolve("decay.arrow");
         Run gen = Run.of("gen", "decay", "--rows", Long.toString(ROWS), "--out", data.toString());
         assertEquals(0, gen.code(), gen.err());
-        Path refOut = tmp.resolve("reference.json");
-        long t0 = System.nanoTime();
-        Process ref = start(fitArgs(data, tmp.resolve("ref-ck"), 2, refOut), tmp.resolve("ref.log"));
-        assertEquals(0, ref.waitFor(), Files.readString(tmp.resolve("ref.log")));
-        long refNanos = System.nanoTime() - t0;
-        JsonNode reference = JSON.readTree(refOut.toFile());
         SplittableRandom rng = new SplittableRandom(Long.getLong("streamlsq.kill.seed", 20261202L));
-        TreeSet<String> seen = new TreeSet<>();
-        int midWrite = 0;
-        int kills = 0;
+        List<String> seen = new ArrayList<>();
         int attempts = 0;
-        while (kills < KILLS) {
-            assertTrue(++attempts < 3 * KILLS, "could not kill the fit in time often enough: " + kills + " of " + attempts);
-            Path dir = tmp.resolve("ck-" + attempts);
-            int threads = kills % 2 == 0 ? 2 : 1;
-            Process p = start(fitArgs(data, dir, threads, tmp.resolve("killed-" + attempts + ".json")),
-                    tmp.resolve("killed-" + attempts + ".log"));
-            long started = System.nanoTime();
-            while (!hasCheckpoint(dir) && p.isAlive()) {
-                Thread.sleep(2);
+        JsonNode gaussNewtonReference = null;
+        for (boolean warmup : new boolean[] {true, false}) {
+            Path refOut = tmp.resolve("reference-" + warmup + ".json");
+            long t0 = System.nanoTime();
+            Process ref = start(fitArgs(warmup, data, tmp.resolve("ref-ck-" + warmup), 2, refOut), tmp.resolve("ref.log"));
+            assertEquals(0, ref.waitFor(), Files.readString(tmp.resolve("ref.log")));
+            long refNanos = System.nanoTime() - t0;
+            JsonNode reference = JSON.readTree(refOut.toFile());
+            gaussNewtonReference = reference;
+            int half = KILLS / 2;
+            double span = 0.85; // of the time left after the first checkpoint; shrinks when a kill comes too late
+            for (int slot = 0; slot < half; ) {
+                assertTrue(++attempts < 3 * KILLS, "could not kill the fit in time often enough: " + seen.size() + " of " + attempts);
+                int k = slot;
+                double f = span;
+                String hit = killAndResume(warmup, reference, attempts, seen.size() % 2 == 0 ? 2 : 1, (p, dir) -> {
+                    long started = System.nanoTime();
+                    while (!hasCheckpoint(dir) && p.isAlive()) {
+                        Thread.sleep(2);
+                    }
+                    // stratified: kill k of this half lands in the k-th tenth of the time left after the first checkpoint
+                    long remaining = refNanos - (System.nanoTime() - started);
+                    Thread.sleep(Math.max(0, (long) (f * (k + rng.nextDouble()) / half * remaining / 1e6)));
+                });
+                if (hit != null) {
+                    seen.add(hit);
+                    slot++;
+                } else {
+                    span *= 0.8;
+                }
             }
-            long remaining = refNanos - (System.nanoTime() - started);
-            Thread.sleep(Math.max(0, (long) (rng.nextDouble() * remaining / 1e6)));
-            if (!p.isAlive()) {
-                continue; // finished before the kill: draw again
-            }
-            p.destroyForcibly(); // SIGKILL
-            p.waitFor(10, TimeUnit.SECONDS);
-            kills++;
-            if (hasTemporary(dir)) {
-                midWrite++;
-            }
-            Checkpoint at = Hdf5CheckpointStore.existing(dir).latest().orElseThrow();
-            seen.add(at.fit().phase() + (at.fit().pending() != null ? " mid-pass" : ""));
-            Path out = tmp.resolve("resumed-" + attempts + ".json");
-            Path log = tmp.resolve("resumed-" + attempts + ".log");
-            Process r = start(List.of("resume", dir.toString(), "--threads", threads == 2 ? "1" : "2", "--quiet",
-                    "--out", out.toString()), log);
-            assertEquals(0, r.waitFor(), "resume after a kill at " + at.where() + ":\n" + Files.readString(log));
-            JsonNode resumed = JSON.readTree(out.toFile());
-            String where = "kill " + kills + " (" + threads + " threads) at " + at.where();
-            assertEquals(reference.get("params").toString(), resumed.get("params").toString(), where);
-            assertEquals(reference.get("stderr").toString(), resumed.get("stderr").toString(), where);
-            assertEquals(reference.get("passes").asLong(), resumed.get("passes").asLong(), where);
-            assertEquals(reference.get("rows_evaluated").asLong(), resumed.get("rows_evaluated").asLong(), where);
-            assertTrue(resumed.get("resumed").asBoolean(), where);
         }
-        System.out.println("KillResumeTest: " + ROWS + " rows, " + kills + " kills in " + attempts + " attempts; "
-                + "resume points hit " + seen + "; " + midWrite + " kills left a half-written checkpoint");
-        assertTrue(seen.contains("gauss_newton mid-pass"), seen.toString());
-        assertTrue(seen.stream().anyMatch(s -> s.startsWith("warmup")), seen.toString());
-        assertTrue(midWrite > 0, "no kill landed during a checkpoint write");
+        // and kills aimed at a checkpoint write: SIGKILL as soon as a temporary file appears
+        int aimed = 0;
+        for (int i = 0; i < 10 && seen.stream().noneMatch(h -> h.endsWith("(during a write)")); i++) {
+            String hit = killAndResume(false, gaussNewtonReference, ++attempts, 2, (p, dir) -> {
+                while (p.isAlive() && !(Files.isDirectory(dir) && hasCheckpoint(dir) && hasTemporary(dir))) {
+                    Thread.onSpinWait();
+                }
+            });
+            if (hit != null) {
+                seen.add(hit);
+                aimed++;
+            }
+        }
+        System.out.println("KillResumeTest: " + ROWS + " rows, " + seen.size() + " kills (" + aimed + " aimed at a write) in "
+                + attempts + " attempts; resume points hit: " + new TreeSet<>(seen));
+        assertTrue(seen.size() >= KILLS);
+        assertTrue(seen.stream().anyMatch(h -> h.startsWith("gauss_newton mid-pass")), seen.toString());
+        assertTrue(seen.stream().anyMatch(h -> h.startsWith("warmup mid-pass")), seen.toString());
+        assertTrue(seen.stream().anyMatch(h -> h.endsWith("(during a write)")), "no kill landed during a checkpoint write");
     }
 }
