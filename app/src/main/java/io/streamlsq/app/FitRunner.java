@@ -96,6 +96,9 @@ final class FitRunner {
                     // phases in order
                 }
                 result = ps.lastResult();
+                if (checkpoints != null && checkpoints.resume()) {
+                    result = result.withResumed(true); // the schedule continued from a checkpoint
+                }
                 phaseRows = scheduleRows(ps);
             }
         } catch (FitInterruptedException e) {

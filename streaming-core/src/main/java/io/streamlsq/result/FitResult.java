@@ -76,4 +76,11 @@ public record FitResult(List<String> parameterNames, double[] initial, double[] 
     public String fullReport() {
         return Reports.full(this);
     }
+
+    /** This result, marked as continued (or not) from a checkpoint. */
+    public FitResult withResumed(boolean r) {
+        return new FitResult(parameterNames, initial, values, stderr, fixed, covariance, correlation, termination, cost, ssr,
+                rows, dof, reducedChi2, passes, rowsEvaluated, phases, seconds, conditionNumber, warnings, r,
+                guardTriggers, warmupOutcome);
+    }
 }
