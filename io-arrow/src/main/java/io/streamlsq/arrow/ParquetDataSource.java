@@ -1,5 +1,6 @@
 package io.streamlsq.arrow;
 
+import io.streamlsq.data.Chunk;
 import io.streamlsq.data.ChunkCursor;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.data.Fnv;
@@ -11,45 +12,69 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.arrow.dataset.file.FileFormat;
-import org.apache.arrow.dataset.file.FileSystemDatasetFactory;
-import org.apache.arrow.dataset.jni.NativeMemoryPool;
-import org.apache.arrow.dataset.scanner.ScanOptions;
-import org.apache.arrow.dataset.scanner.Scanner;
-import org.apache.arrow.dataset.source.Dataset;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
 
 /**
- * A Parquet file read through Arrow Dataset (its native reader): a pass scans the requested columns in
- * the batches the reader produces (they follow the row groups), sequentially; a pass that starts at batch
- * k drops the k batches before it.
+ * A Parquet file read with parquet-java, one row group at a time: chunk k is row group k, so a pass can
+ * start at any row group and each worker reads its own (random access). Memory per worker is one row
+ * group's column chunks (compressed, on the heap) and its decoded columns — bounded by the row-group size,
+ * not the file. float64, float32, int32 and int64 columns (required or optional) are accepted; nulls follow
+ * the data policy.
  */
 public final class ParquetDataSource implements DataSource {
-    private static final AtomicInteger CURSORS = new AtomicInteger();
-    static final long BATCH_ROWS = 1 << 16;
-
     private final Path path;
-    private final BufferAllocator allocator;
     private final InvalidRows policy;
-    private final Schema schema;
+    private final MessageType schema;
+    private final String createdBy;
+    private final long[] groupRows;
+    private final long[] groupFirstRow;
+    private final long rows;
+    private final int maxRows;
     private final ConcurrentHashMap<Long, Long> skipped = new ConcurrentHashMap<>();
 
-    private ParquetDataSource(Path path, BufferAllocator allocator, InvalidRows policy, Schema schema) {
+    private ParquetDataSource(Path path, InvalidRows policy, MessageType schema, String createdBy, List<BlockMetaData> blocks) {
         this.path = path;
-        this.allocator = allocator;
         this.policy = policy;
         this.schema = schema;
+        this.createdBy = createdBy;
+        this.groupRows = new long[blocks.size()];
+        this.groupFirstRow = new long[blocks.size()];
+        long total = 0;
+        long max = 0;
+        for (int g = 0; g < groupRows.length; g++) {
+            groupRows[g] = blocks.get(g).getRowCount();
+            groupFirstRow[g] = total;
+            total += groupRows[g];
+            max = Math.max(max, groupRows[g]);
+        }
+        this.rows = total;
+        this.maxRows = (int) Math.max(1, max);
     }
 
-    /** Reads the schema. */
-    public static ParquetDataSource open(Path path, BufferAllocator allocator, InvalidRows policy) throws IOException {
+    /**
+     * Reads the footer.
+     *
+     * @throws InvalidDataException if the file is empty, truncated, not Parquet, has no rows, or has a row group
+     *     larger than 2³¹ − 1 rows
+     */
+    public static ParquetDataSource open(Path path, InvalidRows policy) throws IOException {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }
@@ -57,13 +82,30 @@ public final class ParquetDataSource implements DataSource {
             throw new InvalidDataException(path + " is empty");
         }
         checkMagic(path);
-        try (BufferAllocator probe = allocator.newChildAllocator("parquet-schema", 0, Long.MAX_VALUE);
-                FileSystemDatasetFactory factory = new FileSystemDatasetFactory(probe, NativeMemoryPool.getDefault(),
-                        FileFormat.PARQUET, path.toAbsolutePath().toUri().toString())) {
-            return new ParquetDataSource(path, allocator, policy, factory.inspect());
+        try (ParquetFileReader r = reader(path)) {
+            List<BlockMetaData> blocks = r.getRowGroups();
+            for (int g = 0; g < blocks.size(); g++) {
+                if (blocks.get(g).getRowCount() > Integer.MAX_VALUE - 8) {
+                    throw new InvalidDataException(path + ": row group " + g + " has " + blocks.get(g).getRowCount()
+                            + " rows; at most " + (Integer.MAX_VALUE - 8) + " per row group can be read");
+                }
+            }
+            return new ParquetDataSource(path, policy, r.getFooter().getFileMetaData().getSchema(),
+                    r.getFooter().getFileMetaData().getCreatedBy(), blocks);
         } catch (RuntimeException e) {
             throw new InvalidDataException(path + " is not a readable Parquet file (truncated or corrupt?): " + e.getMessage());
         }
+    }
+
+    /** The same as {@link #open(Path, InvalidRows)}; the allocator is not used (parquet-java reads onto the heap). */
+    public static ParquetDataSource open(Path path, org.apache.arrow.memory.BufferAllocator allocator, InvalidRows policy)
+            throws IOException {
+        return open(path, policy);
+    }
+
+    private static ParquetFileReader reader(Path path) throws IOException {
+        return ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder(new PlainParquetConfiguration())
+                .withCodecFactory(new ParquetCodecs(path.toString())).build());
     }
 
     /** A Parquet file starts and ends with "PAR1"; a truncated one has lost its footer. */
@@ -86,27 +128,27 @@ public final class ParquetDataSource implements DataSource {
 
     @Override
     public List<String> columnNames() {
-        return schema.getFields().stream().map(Field::getName).toList();
+        return schema.getFields().stream().map(Type::getName).toList();
     }
 
     @Override
     public long chunkCount() {
-        return -1;
+        return groupRows.length;
     }
 
     @Override
     public long rowCount() {
-        return -1;
+        return rows;
     }
 
     @Override
     public int maxChunkRows() {
-        return (int) BATCH_ROWS;
+        return maxRows;
     }
 
     @Override
     public boolean isRandomAccess() {
-        return false;
+        return true;
     }
 
     @Override
@@ -114,37 +156,365 @@ public final class ParquetDataSource implements DataSource {
         return skipped.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    @Override
-    public ChunkCursor open(List<String> columns, long firstChunk) throws IOException {
-        BatchConverter.resolve(schema, columns, path.toString());
-        BufferAllocator child = allocator.newChildAllocator("parquet-cursor-" + CURSORS.incrementAndGet(), 0, Long.MAX_VALUE);
-        FileSystemDatasetFactory factory = null;
-        Dataset dataset = null;
-        Scanner scanner = null;
-        ArrowReader reader;
-        try {
-            factory = new FileSystemDatasetFactory(child, NativeMemoryPool.getDefault(), FileFormat.PARQUET,
-                    path.toAbsolutePath().toUri().toString());
-            dataset = factory.finish();
-            scanner = dataset.newScan(new ScanOptions(BATCH_ROWS, Optional.of(columns.toArray(new String[0]))));
-            reader = scanner.scanBatches();
-        } catch (RuntimeException e) {
-            ArrowFileDataSource.closeQuietly(scanner, dataset, factory, child);
-            throw new InvalidDataException(path + " could not be scanned (truncated or corrupt?): " + e.getMessage());
+    /** Refuses a requested column that is missing, nested or not numeric, naming it and its type. */
+    private ColumnDescriptor[] resolve(List<String> columns) {
+        ColumnDescriptor[] d = new ColumnDescriptor[columns.size()];
+        for (int c = 0; c < d.length; c++) {
+            String name = columns.get(c);
+            if (!schema.containsField(name)) {
+                throw new IllegalArgumentException("column '" + name + "' not found in " + path + "; available columns: "
+                        + String.join(", ", columnNames()));
+            }
+            Type t = schema.getType(name);
+            boolean ok = t.isPrimitive() && t.getRepetition() != Type.Repetition.REPEATED
+                    && switch (t.asPrimitiveType().getPrimitiveTypeName()) {
+                        case DOUBLE, FLOAT, INT32, INT64 -> true;
+                        default -> false;
+                    };
+            if (!ok) {
+                throw new InvalidDataException(path + ": column '" + name + "' has type " + t
+                        + "; only float64, float32 and integer columns can be fitted", -1, name);
+            }
+            d[c] = schema.getColumnDescription(new String[] {name});
         }
-        int[] projected = new int[columns.size()];
-        for (int c = 0; c < projected.length; c++) {
-            projected[c] = c; // the scan returns the requested columns, in order
-        }
-        return new ReaderCursor(path.toString(), reader, columns, projected, policy, skipped, firstChunk, scanner, dataset,
-                factory, child);
+        return d;
     }
 
-    /** Size, modification time, schema and a hash of the footer (the last 64 KiB). */
+    @Override
+    public ChunkCursor open(List<String> columns, long firstChunk) throws IOException {
+        ColumnDescriptor[] descriptors = resolve(columns);
+        ParquetFileReader r;
+        try {
+            r = reader(path);
+        } catch (RuntimeException e) {
+            throw new InvalidDataException(path + " could not be opened (truncated or corrupt?): " + e.getMessage());
+        }
+        return new Cursor(r, columns, descriptors, firstChunk);
+    }
+
+    /** One worker's reader: decodes the requested columns of one row group per {@link #next()}. */
+    private final class Cursor implements ChunkCursor {
+        private final ParquetFileReader reader;
+        private final List<String> names;
+        private final ColumnDescriptor[] descriptors;
+        private final Chunk chunk;
+        private final double[][] columns;
+        private final boolean[] invalid;
+        private long next;
+
+        Cursor(ParquetFileReader reader, List<String> names, ColumnDescriptor[] descriptors, long first) {
+            this.reader = reader;
+            this.names = names;
+            this.descriptors = descriptors;
+            this.chunk = new Chunk(descriptors.length);
+            this.columns = new double[descriptors.length][maxRows];
+            this.invalid = new boolean[maxRows];
+            this.next = first;
+        }
+
+        @Override
+        public Chunk next() throws IOException {
+            if (next >= groupRows.length) {
+                return null;
+            }
+            int g = (int) next++;
+            int n = (int) groupRows[g];
+            long first = groupFirstRow[g];
+            PageReadStore store;
+            try {
+                store = reader.readRowGroup(g);
+            } catch (RuntimeException e) {
+                throw new InvalidDataException(path + ": row group " + g + " could not be read (truncated or corrupt?): "
+                        + e.getMessage());
+            }
+            if (store == null || store.getRowCount() != n) {
+                throw new InvalidDataException(path + ": row group " + g + " is missing or holds "
+                        + (store == null ? 0 : store.getRowCount()) + " rows instead of " + n);
+            }
+            ColumnReadStoreImpl columnStore = null;
+            boolean anyNull = false;
+            java.util.Arrays.fill(invalid, 0, n, false);
+            try {
+                for (int c = 0; c < descriptors.length; c++) {
+                    ColumnDescriptor d = descriptors[c];
+                    if (d.getMaxDefinitionLevel() == 0) {
+                        decodeRequired(store.getPageReader(d), d, columns[c], n, g);
+                    } else {
+                        if (columnStore == null) {
+                            columnStore = new ColumnReadStoreImpl(store, NO_RECORDS, schema, createdBy);
+                        }
+                        anyNull |= decode(columnStore.getColumnReader(d), d, columns[c], n, c, first);
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (e instanceof InvalidDataException) {
+                    throw e;
+                }
+                throw new InvalidDataException(path + ": row group " + g + " could not be decoded (corrupt?): " + e.getMessage());
+            }
+            int kept = n;
+            if (policy == InvalidRows.SKIP) {
+                kept = 0;
+                for (int i = 0; i < n; i++) {
+                    boolean good = !(anyNull && invalid[i]);
+                    for (int c = 0; c < columns.length && good; c++) {
+                        good = Double.isFinite(columns[c][i]);
+                    }
+                    if (good) {
+                        if (kept != i) {
+                            for (double[] col : columns) {
+                                col[kept] = col[i];
+                            }
+                        }
+                        kept++;
+                    }
+                }
+                skipped.put((long) g, (long) (n - kept));
+            }
+            chunk.set(g, first, 0, kept);
+            for (int c = 0; c < columns.length; c++) {
+                chunk.setColumn(c, columns[c]);
+            }
+            return chunk;
+        }
+
+        /**
+         * A required column, page by page: PLAIN pages are copied in bulk from their little-endian bytes, other
+         * dictionary pages have their ids decoded in bulk ({@link #decodeDictionary}); other encodings
+         * (byte-stream-split, delta) go through parquet-java's value readers.
+         */
+        private void decodeRequired(org.apache.parquet.column.page.PageReader pages, ColumnDescriptor d, double[] out, int n,
+                int g) throws IOException {
+            PrimitiveType.PrimitiveTypeName type = d.getPrimitiveType().getPrimitiveTypeName();
+            org.apache.parquet.column.page.DictionaryPage dp = pages.readDictionaryPage();
+            double[] dict = dp == null ? null : dictionary(dp, type);
+            int i = 0;
+            for (org.apache.parquet.column.page.DataPage page = pages.readPage(); page != null; page = pages.readPage()) {
+                int count = page.getValueCount();
+                if (i + count > n) {
+                    throw new InvalidDataException(path + ": row group " + g + " column '" + d.getPath()[0] + "' has more than "
+                            + n + " values");
+                }
+                org.apache.parquet.column.Encoding enc;
+                org.apache.parquet.bytes.BytesInput bytes;
+                if (page instanceof org.apache.parquet.column.page.DataPageV1 v1) {
+                    enc = v1.getValueEncoding();
+                    bytes = v1.getBytes();
+                } else {
+                    org.apache.parquet.column.page.DataPageV2 v2 = (org.apache.parquet.column.page.DataPageV2) page;
+                    enc = v2.getDataEncoding();
+                    bytes = v2.getData();
+                }
+                org.apache.parquet.bytes.ByteBufferInputStream in = bytes.toInputStream();
+                if (enc == org.apache.parquet.column.Encoding.PLAIN) {
+                    int width = type == PrimitiveType.PrimitiveTypeName.DOUBLE || type == PrimitiveType.PrimitiveTypeName.INT64 ? 8 : 4;
+                    java.nio.ByteBuffer b = in.slice(count * width).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    switch (type) {
+                        case DOUBLE -> b.asDoubleBuffer().get(out, i, count);
+                        case FLOAT -> {
+                            java.nio.FloatBuffer f = b.asFloatBuffer();
+                            for (int k = 0; k < count; k++) {
+                                out[i + k] = f.get(k);
+                            }
+                        }
+                        case INT32 -> {
+                            java.nio.IntBuffer f = b.asIntBuffer();
+                            for (int k = 0; k < count; k++) {
+                                out[i + k] = f.get(k);
+                            }
+                        }
+                        default -> {
+                            java.nio.LongBuffer f = b.asLongBuffer();
+                            for (int k = 0; k < count; k++) {
+                                out[i + k] = f.get(k);
+                            }
+                        }
+                    }
+                } else if ((enc == org.apache.parquet.column.Encoding.RLE_DICTIONARY
+                        || enc == org.apache.parquet.column.Encoding.PLAIN_DICTIONARY) && dict != null) {
+                    decodeDictionary(in, count, dict, out, i);
+                } else {
+                    if (enc.usesDictionary()) {
+                        throw new InvalidDataException(path + ": row group " + g + " column '" + d.getPath()[0]
+                                + "' has a dictionary-encoded page without a dictionary page (corrupt)");
+                    }
+                    org.apache.parquet.column.values.ValuesReader vr =
+                            enc.getValuesReader(d, org.apache.parquet.column.ValuesType.VALUES);
+                    vr.initFromPage(count, in);
+                    for (int k = 0; k < count; k++) {
+                        out[i + k] = switch (type) {
+                            case DOUBLE -> vr.readDouble();
+                            case FLOAT -> vr.readFloat();
+                            case INT32 -> vr.readInteger();
+                            default -> (double) vr.readLong();
+                        };
+                    }
+                }
+                i += count;
+            }
+            if (i != n) {
+                throw new InvalidDataException(path + ": row group " + g + " column '" + d.getPath()[0] + "' has " + i
+                        + " values for " + n + " rows (truncated or corrupt)");
+            }
+        }
+
+        private int[] ids = new int[0];
+
+        /**
+         * A dictionary-encoded page of a required column: one byte of bit width, then the RLE / bit-packed
+         * hybrid runs of dictionary ids (Parquet's format spec), decoded in bulk; then one lookup per value.
+         */
+        private void decodeDictionary(org.apache.parquet.bytes.ByteBufferInputStream in, int count, double[] dict,
+                double[] out, int at) throws IOException {
+            java.nio.ByteBuffer b = in.slice((int) in.available());
+            int width = b.get() & 0xff;
+            if (width > 32) {
+                throw new IOException("dictionary id width " + width + " > 32");
+            }
+            if (ids.length < count) {
+                ids = new int[count];
+            }
+            int k = 0;
+            int bytesPerValue = (width + 7) / 8;
+            while (k < count) {
+                int header = 0;
+                int shift = 0;
+                int v;
+                do {
+                    v = b.get() & 0xff;
+                    header |= (v & 0x7f) << shift;
+                    shift += 7;
+                } while ((v & 0x80) != 0);
+                if ((header & 1) == 0) {
+                    int run = header >>> 1;
+                    int value = 0;
+                    for (int j = 0; j < bytesPerValue; j++) {
+                        value |= (b.get() & 0xff) << (8 * j);
+                    }
+                    int end = Math.min(count, k + run);
+                    java.util.Arrays.fill(ids, k, end, value);
+                    k = end;
+                } else {
+                    int values = (header >>> 1) * 8;
+                    long buffer = 0;
+                    int bits = 0;
+                    int mask = width == 32 ? -1 : (1 << width) - 1;
+                    for (int j = 0; j < values; j++) {
+                        while (bits < width) {
+                            buffer |= (long) (b.get() & 0xff) << bits;
+                            bits += 8;
+                        }
+                        if (k < count) {
+                            ids[k++] = (int) buffer & mask;
+                        }
+                        buffer >>>= width;
+                        bits -= width;
+                    }
+                }
+            }
+            for (int j = 0; j < count; j++) {
+                int id = ids[j];
+                if (id < 0 || id >= dict.length) {
+                    throw new IOException("dictionary id " + id + " outside 0.." + (dict.length - 1));
+                }
+                out[at + j] = dict[id];
+            }
+        }
+
+        /** A dictionary page's values (PLAIN, little-endian), as doubles. */
+        private double[] dictionary(org.apache.parquet.column.page.DictionaryPage dp, PrimitiveType.PrimitiveTypeName type)
+                throws IOException {
+            int m = dp.getDictionarySize();
+            java.nio.ByteBuffer b = dp.getBytes().toByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            double[] v = new double[m];
+            switch (type) {
+                case DOUBLE -> b.asDoubleBuffer().get(v);
+                case FLOAT -> {
+                    java.nio.FloatBuffer f = b.asFloatBuffer();
+                    for (int k = 0; k < m; k++) {
+                        v[k] = f.get(k);
+                    }
+                }
+                case INT32 -> {
+                    java.nio.IntBuffer f = b.asIntBuffer();
+                    for (int k = 0; k < m; k++) {
+                        v[k] = f.get(k);
+                    }
+                }
+                default -> {
+                    java.nio.LongBuffer f = b.asLongBuffer();
+                    for (int k = 0; k < m; k++) {
+                        v[k] = f.get(k);
+                    }
+                }
+            }
+            return v;
+        }
+
+        /** Decodes one column; returns whether it had nulls (marked in {@link #invalid}, or refused). */
+        private boolean decode(ColumnReader r, ColumnDescriptor d, double[] out, int n, int c, long first) {
+            int max = d.getMaxDefinitionLevel();
+            PrimitiveType.PrimitiveTypeName type = d.getPrimitiveType().getPrimitiveTypeName();
+            boolean nulls = false;
+            for (int i = 0; i < n; i++) {
+                if (r.getCurrentDefinitionLevel() < max) {
+                    if (policy == InvalidRows.REFUSE) {
+                        throw new InvalidDataException(path + ": column '" + names.get(c) + "' is null at row " + (first + i)
+                                + " (use --skip-invalid to skip such rows)", first + i, names.get(c));
+                    }
+                    out[i] = Double.NaN;
+                    invalid[i] = true;
+                    nulls = true;
+                } else {
+                    out[i] = switch (type) {
+                        case DOUBLE -> r.getDouble();
+                        case FLOAT -> r.getFloat();
+                        case INT32 -> r.getInteger();
+                        case INT64 -> (double) r.getLong();
+                        default -> throw new IllegalStateException("type " + type + " was refused at open");
+                    };
+                }
+                r.consume();
+            }
+            return nulls;
+        }
+
+        @Override
+        public void seek(long chunkIndex) {
+            if (chunkIndex < 0 || chunkIndex > groupRows.length) {
+                throw new IllegalArgumentException("chunk " + chunkIndex + " is outside 0.." + groupRows.length + " of " + path);
+            }
+            next = chunkIndex;
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
+    }
+
+    /** The column readers want a record converter; values are read straight from them, so it does nothing. */
+    private static final GroupConverter NO_RECORDS = new GroupConverter() {
+        @Override
+        public Converter getConverter(int fieldIndex) {
+            return new PrimitiveConverter() {
+            };
+        }
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void end() {
+        }
+    };
+
+    /** Size, modification time, schema, row groups and a hash of the footer (the last 64 KiB). */
     @Override
     public String fingerprint() throws IOException {
         long size = Files.size(path);
-        long h = Fnv.mix(0xcbf29ce484222325L, schema.toJson().hashCode());
+        long h = Fnv.mix(0xcbf29ce484222325L, schema.toString().hashCode());
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             var buf = java.nio.ByteBuffer.allocate((int) Math.min(size, 65_536));
             ch.read(buf, size - buf.capacity());
@@ -153,7 +523,8 @@ public final class ParquetDataSource implements DataSource {
                 h = Fnv.mix(h, buf.get());
             }
         }
-        return "parquet:size=" + size + ":mtime=" + Files.getLastModifiedTime(path).toMillis() + ":fnv=" + Long.toHexString(h);
+        return "parquet:size=" + size + ":mtime=" + Files.getLastModifiedTime(path).toMillis() + ":groups="
+                + groupRows.length + ":rows=" + rows + ":fnv=" + Long.toHexString(h);
     }
 
     @Override
@@ -161,4 +532,12 @@ public final class ParquetDataSource implements DataSource {
         return path.toString();
     }
 
+    /** Row counts of the row groups (for tests and messages). */
+    List<Long> rowGroups() {
+        List<Long> l = new ArrayList<>();
+        for (long r : groupRows) {
+            l.add(r);
+        }
+        return l;
+    }
 }
