@@ -246,11 +246,10 @@ public final class ParquetDataSource implements DataSource {
                         anyNull |= decode(columnStore.getColumnReader(d), d, columns[c], n, c, first);
                     }
                 }
-            } catch (RuntimeException e) {
-                if (e instanceof InvalidDataException) {
-                    throw e;
-                }
-                throw new InvalidDataException(path + ": row group " + g + " could not be decoded (corrupt?): " + e.getMessage());
+            } catch (InvalidDataException e) {
+                throw e;
+            } catch (RuntimeException | IOException e) {
+                throw new InvalidDataException(path + ": row group " + g + " could not be decoded (corrupt?): " + e);
             }
             int kept = n;
             if (policy == InvalidRows.SKIP) {
@@ -359,6 +358,7 @@ public final class ParquetDataSource implements DataSource {
         }
 
         private int[] ids = new int[0];
+        private byte[] page = new byte[0];
 
         /**
          * A dictionary-encoded page of a required column: one byte of bit width, then the RLE / bit-packed
@@ -366,8 +366,14 @@ public final class ParquetDataSource implements DataSource {
          */
         private void decodeDictionary(org.apache.parquet.bytes.ByteBufferInputStream in, int count, double[] dict,
                 double[] out, int at) throws IOException {
-            java.nio.ByteBuffer b = in.slice((int) in.available());
-            int width = b.get() & 0xff;
+            int len = (int) in.available();
+            if (page.length < len) {
+                page = new byte[len];
+            }
+            in.slice(len).get(page, 0, len);
+            byte[] a = page;
+            int p = 0;
+            int width = a[p++] & 0xff;
             if (width > 32) {
                 throw new IOException("dictionary id width " + width + " > 32");
             }
@@ -381,7 +387,7 @@ public final class ParquetDataSource implements DataSource {
                 int shift = 0;
                 int v;
                 do {
-                    v = b.get() & 0xff;
+                    v = a[p++] & 0xff;
                     header |= (v & 0x7f) << shift;
                     shift += 7;
                 } while ((v & 0x80) != 0);
@@ -389,7 +395,7 @@ public final class ParquetDataSource implements DataSource {
                     int run = header >>> 1;
                     int value = 0;
                     for (int j = 0; j < bytesPerValue; j++) {
-                        value |= (b.get() & 0xff) << (8 * j);
+                        value |= (a[p++] & 0xff) << (8 * j);
                     }
                     int end = Math.min(count, k + run);
                     java.util.Arrays.fill(ids, k, end, value);
@@ -398,14 +404,15 @@ public final class ParquetDataSource implements DataSource {
                     int values = (header >>> 1) * 8;
                     long buffer = 0;
                     int bits = 0;
-                    int mask = width == 32 ? -1 : (1 << width) - 1;
+                    long mask = (1L << width) - 1;
+                    int end = Math.min(count, k + values);
                     for (int j = 0; j < values; j++) {
                         while (bits < width) {
-                            buffer |= (long) (b.get() & 0xff) << bits;
+                            buffer |= (long) (a[p++] & 0xff) << bits;
                             bits += 8;
                         }
-                        if (k < count) {
-                            ids[k++] = (int) buffer & mask;
+                        if (k < end) {
+                            ids[k++] = (int) (buffer & mask);
                         }
                         buffer >>>= width;
                         bits -= width;
