@@ -166,4 +166,35 @@ class KillResumeTest {
         assertTrue(seen.stream().anyMatch(h -> h.startsWith("warmup mid-pass")), seen.toString());
         assertTrue(seen.stream().anyMatch(h -> h.endsWith("(during a write)")), "no kill landed during a checkpoint write");
     }
+
+    @Test
+    void sigtermAndSigintWriteACheckpointExitWith130AndTheResumeEndsWithTheSameBits() throws Exception {
+        data = tmp.resolve("decay.arrow");
+        assertEquals(0, Run.of("gen", "decay", "--rows", Long.toString(ROWS), "--out", data.toString()).code());
+        Path refOut = tmp.resolve("reference.json");
+        Process ref = start(fitArgs(false, data, tmp.resolve("ref-ck"), 2, refOut), tmp.resolve("ref.log"));
+        assertEquals(0, ref.waitFor(), Files.readString(tmp.resolve("ref.log")));
+        JsonNode reference = JSON.readTree(refOut.toFile());
+        for (String signal : List.of("TERM", "INT")) {
+            Path dir = tmp.resolve("ck-" + signal);
+            Path log = tmp.resolve(signal + ".log");
+            Process p = start(fitArgs(false, data, dir, 2, tmp.resolve(signal + ".json")), log);
+            while (!hasCheckpoint(dir) && p.isAlive()) {
+                Thread.sleep(2);
+            }
+            assertTrue(p.isAlive(), "the fit ended before the signal: use more rows");
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+            assertEquals(0, kill.waitFor());
+            assertEquals(Lsq.INTERRUPTED, p.waitFor(), Files.readString(log));
+            String err = Files.readString(log);
+            assertTrue(err.contains("lsq: " + signal + ": writing a checkpoint") && err.contains("lsq resume " + dir), err);
+            assertTrue(!hasTemporary(dir), "the checkpoint written on " + signal + " is complete");
+            Path out = tmp.resolve(signal + "-resumed.json");
+            Process r = start(List.of("resume", dir.toString(), "--quiet", "--out", out.toString()), tmp.resolve(signal + "-r.log"));
+            assertEquals(0, r.waitFor(), Files.readString(tmp.resolve(signal + "-r.log")));
+            JsonNode resumed = JSON.readTree(out.toFile());
+            assertEquals(reference.get("params").toString(), resumed.get("params").toString(), signal);
+            assertEquals(reference.get("passes").asLong(), resumed.get("passes").asLong(), signal);
+        }
+    }
 }

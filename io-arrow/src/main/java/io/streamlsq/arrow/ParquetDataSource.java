@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.parquet.ParquetReadOptions;
@@ -537,14 +536,5 @@ public final class ParquetDataSource implements DataSource {
     @Override
     public String describe() {
         return path.toString();
-    }
-
-    /** Row counts of the row groups (for tests and messages). */
-    List<Long> rowGroups() {
-        List<Long> l = new ArrayList<>();
-        for (long r : groupRows) {
-            l.add(r);
-        }
-        return l;
     }
 }

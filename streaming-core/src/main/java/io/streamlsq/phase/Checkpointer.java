@@ -27,7 +27,6 @@ final class Checkpointer {
     private Checkpoint boundary;
     private long lastWrite;
     private long chunksSinceWrite;
-    private long written;
 
     Checkpointer(Checkpointing config, Ticker ticker, Function<FitSnapshot, Checkpoint> assemble) {
         this.config = config;
@@ -38,11 +37,6 @@ final class Checkpointer {
 
     boolean active() {
         return config != null;
-    }
-
-    /** Checkpoints written so far. */
-    long written() {
-        return written;
     }
 
     /** A resume point: {@code phase} continues from here; {@code phaseChange} forces a write (by policy). */
@@ -103,7 +97,6 @@ final class Checkpointer {
 
     private void write(Checkpoint c) throws IOException {
         config.store().save(c);
-        written++;
         lastWrite = ticker.nanos();
         chunksSinceWrite = 0;
     }
