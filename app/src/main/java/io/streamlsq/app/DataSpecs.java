@@ -45,7 +45,7 @@ final class DataSpecs {
             case "csv" -> new CsvDataSource(path, chunkRows, policy);
             case "arrow" -> ArrowFileDataSource.open(path, allocator, policy);
             case "arrows" -> ArrowStreamDataSource.open(path, allocator, policy);
-            case "parquet" -> ParquetDataSource.open(path, allocator, policy);
+            case "parquet" -> ParquetDataSource.open(path, policy);
             default -> Hdf5DataSource.open(path, hdf5Datasets, chunkRows, policy);
         };
     }

@@ -57,7 +57,7 @@ public final class LargeFileFit {
             System.exit(0); // measure the fit in a fresh JVM: java LargeFileFit again
         }
         try (BufferAllocator allocator = new RootAllocator(512L << 20)) {
-            DataSource source = parquet ? ParquetDataSource.open(file, allocator, InvalidRows.REFUSE)
+            DataSource source = parquet ? ParquetDataSource.open(file, InvalidRows.REFUSE)
                     : ArrowFileDataSource.open(file, allocator, InvalidRows.REFUSE);
             FitProblem fit = FitProblem.builder(p.model(), source).initial(p.start()).build();
             ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -64,7 +64,7 @@ final class CheckpointCodec {
                 .attr(g + "/normalizer_state", "strategy", f.scalingStrategy().toLowerCase(Locale.ROOT));
         if (f.current() != null) {
             t.put(g + "/phase2_normal_equations", f.current());
-            int p = dimension(f.current().length);
+            int p = io.streamlsq.accumulate.NormalEquations.dimensionOf(f.current().length);
             t.put(g + "/phase2_jtj_accumulator", jtj(f.current(), p)).put(g + "/phase2_jtr_accumulator", jtr(f.current(), p));
         }
         t.put(g + "/best_params_global", f.theta());
@@ -424,10 +424,6 @@ final class CheckpointCodec {
         }
     }
 
-    private static int dimension(int len) {
-        return io.streamlsq.accumulate.NormalEquations.dimensionOf(len);
-    }
-
     private static double[][] jtj(double[] a, int p) {
         io.streamlsq.accumulate.NormalEquations ne = io.streamlsq.accumulate.NormalEquations.fromArray(p, a);
         return ne.jtjMatrix();
@@ -438,7 +434,7 @@ final class CheckpointCodec {
     }
 
     private static double cost(double[] a) {
-        return io.streamlsq.accumulate.NormalEquations.fromArray(dimension(a.length), a).cost();
+        return io.streamlsq.accumulate.NormalEquations.fromArray(io.streamlsq.accumulate.NormalEquations.dimensionOf(a.length), a).cost();
     }
 
     private static double[][] pairs(double[] lo, double[] hi) {

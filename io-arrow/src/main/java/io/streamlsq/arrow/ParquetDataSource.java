@@ -96,12 +96,6 @@ public final class ParquetDataSource implements DataSource {
         }
     }
 
-    /** The same as {@link #open(Path, InvalidRows)}; the allocator is not used (parquet-java reads onto the heap). */
-    public static ParquetDataSource open(Path path, org.apache.arrow.memory.BufferAllocator allocator, InvalidRows policy)
-            throws IOException {
-        return open(path, policy);
-    }
-
     private static ParquetFileReader reader(Path path) throws IOException {
         return ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder(new PlainParquetConfiguration())
                 .withCodecFactory(new ParquetCodecs(path.toString())).build());
@@ -306,28 +300,7 @@ public final class ParquetDataSource implements DataSource {
                 org.apache.parquet.bytes.ByteBufferInputStream in = bytes.toInputStream();
                 if (enc == org.apache.parquet.column.Encoding.PLAIN) {
                     int width = type == PrimitiveType.PrimitiveTypeName.DOUBLE || type == PrimitiveType.PrimitiveTypeName.INT64 ? 8 : 4;
-                    java.nio.ByteBuffer b = in.slice(count * width).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                    switch (type) {
-                        case DOUBLE -> b.asDoubleBuffer().get(out, i, count);
-                        case FLOAT -> {
-                            java.nio.FloatBuffer f = b.asFloatBuffer();
-                            for (int k = 0; k < count; k++) {
-                                out[i + k] = f.get(k);
-                            }
-                        }
-                        case INT32 -> {
-                            java.nio.IntBuffer f = b.asIntBuffer();
-                            for (int k = 0; k < count; k++) {
-                                out[i + k] = f.get(k);
-                            }
-                        }
-                        default -> {
-                            java.nio.LongBuffer f = b.asLongBuffer();
-                            for (int k = 0; k < count; k++) {
-                                out[i + k] = f.get(k);
-                            }
-                        }
-                    }
+                    widen(in.slice(count * width), type, out, i, count);
                 } else if ((enc == org.apache.parquet.column.Encoding.RLE_DICTIONARY
                         || enc == org.apache.parquet.column.Encoding.PLAIN_DICTIONARY) && dict != null) {
                     decodeDictionary(in, count, dict, out, i);
@@ -431,30 +404,35 @@ public final class ParquetDataSource implements DataSource {
         private double[] dictionary(org.apache.parquet.column.page.DictionaryPage dp, PrimitiveType.PrimitiveTypeName type)
                 throws IOException {
             int m = dp.getDictionarySize();
-            java.nio.ByteBuffer b = dp.getBytes().toByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
             double[] v = new double[m];
+            widen(dp.getBytes().toByteBuffer(), type, v, 0, m);
+            return v;
+        }
+
+        /** {@code count} PLAIN little-endian values of {@code type} from {@code b} into {@code out[at..]}, as doubles. */
+        private static void widen(java.nio.ByteBuffer b, PrimitiveType.PrimitiveTypeName type, double[] out, int at, int count) {
+            b.order(java.nio.ByteOrder.LITTLE_ENDIAN);
             switch (type) {
-                case DOUBLE -> b.asDoubleBuffer().get(v);
+                case DOUBLE -> b.asDoubleBuffer().get(out, at, count);
                 case FLOAT -> {
                     java.nio.FloatBuffer f = b.asFloatBuffer();
-                    for (int k = 0; k < m; k++) {
-                        v[k] = f.get(k);
+                    for (int k = 0; k < count; k++) {
+                        out[at + k] = f.get(k);
                     }
                 }
                 case INT32 -> {
                     java.nio.IntBuffer f = b.asIntBuffer();
-                    for (int k = 0; k < m; k++) {
-                        v[k] = f.get(k);
+                    for (int k = 0; k < count; k++) {
+                        out[at + k] = f.get(k);
                     }
                 }
                 default -> {
                     java.nio.LongBuffer f = b.asLongBuffer();
-                    for (int k = 0; k < m; k++) {
-                        v[k] = f.get(k);
+                    for (int k = 0; k < count; k++) {
+                        out[at + k] = f.get(k);
                     }
                 }
             }
-            return v;
         }
 
         /** Decodes one column; returns whether it had nulls (marked in {@link #invalid}, or refused). */

@@ -72,7 +72,7 @@ class BadFilesTest {
         if (n.endsWith(".arrows")) {
             return ArrowStreamDataSource.open(f, root, InvalidRows.REFUSE);
         }
-        return ParquetDataSource.open(f, root, InvalidRows.REFUSE);
+        return ParquetDataSource.open(f, InvalidRows.REFUSE);
     }
 
     private FitResult fit(DataSource s) {

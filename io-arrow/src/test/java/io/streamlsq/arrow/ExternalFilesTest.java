@@ -73,17 +73,17 @@ class ExternalFilesTest {
 
     @Test
     void parquetByPyarrow() throws Exception {
-        assertReference(decay(ParquetDataSource.open(DATA.resolve("decay-pyarrow.parquet"), root, InvalidRows.REFUSE)));
+        assertReference(decay(ParquetDataSource.open(DATA.resolve("decay-pyarrow.parquet"), InvalidRows.REFUSE)));
     }
 
     @Test
     void parquetWithNullsIsRefusedOrSkippedAndCounted() throws Exception {
         Path f = DATA.resolve("decay-nulls.parquet");
-        ParquetDataSource refuse = ParquetDataSource.open(f, root, InvalidRows.REFUSE);
+        ParquetDataSource refuse = ParquetDataSource.open(f, InvalidRows.REFUSE);
         InvalidDataException e = assertThrows(InvalidDataException.class,
                 () -> Fits.fit(FitProblem.builder(new DecayModel(), refuse).initial(1, 0.5, 0).build()));
         assertTrue(e.getMessage().contains("column 'y' is null at row"), e.getMessage());
-        ParquetDataSource skip = ParquetDataSource.open(f, root, InvalidRows.SKIP);
+        ParquetDataSource skip = ParquetDataSource.open(f, InvalidRows.SKIP);
         FitResult r = decay(skip);
         com.fasterxml.jackson.databind.JsonNode expected = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(DATA.resolve("expected.json").toFile()).get("decay-nulls.parquet");
@@ -101,7 +101,7 @@ class ExternalFilesTest {
         com.fasterxml.jackson.databind.JsonNode expected = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(DATA.resolve("expected.json").toFile()).get("peaks-f32.parquet");
         GaussianPeaksModel model = new GaussianPeaksModel();
-        FitProblem.Builder b = FitProblem.builder(model, ParquetDataSource.open(DATA.resolve("peaks-f32.parquet"), root,
+        FitProblem.Builder b = FitProblem.builder(model, ParquetDataSource.open(DATA.resolve("peaks-f32.parquet"),
                 InvalidRows.REFUSE));
         // the file's names are m1.. where ours are mu1..; the order is the same
         java.util.List<String> theirs = new java.util.ArrayList<>();
