@@ -1,0 +1,103 @@
+package io.streamlsq.csv;
+
+/**
+ * The numbers a CSV cell may hold: decimal notation ({@code -1.5}, {@code .5}, {@code 5.}, {@code 1e-3},
+ * {@code +2E+10}) and, in any letter case, {@code nan}, {@code inf} and {@code infinity} with an optional
+ * sign (what numpy, pandas, R and Java write). Spaces and tabs around the text are ignored. Java-only forms
+ * ({@code 1d}, {@code 1f}, {@code 0x1p3}) are not numbers here: a CSV file from elsewhere never means them.
+ * Conversion is Java's correctly rounded {@link Double#parseDouble}.
+ */
+final class CsvNumbers {
+    /** Returned by {@link #parse} for text that is not a number. */
+    static final double NOT_A_NUMBER = Double.longBitsToDouble(0x7ff8_dead_beef_0001L);
+
+    private CsvNumbers() {
+    }
+
+    /** Whether {@code v} is the {@link #NOT_A_NUMBER} marker (compared by bits: it is a NaN). */
+    static boolean isNotANumber(double v) {
+        return Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(NOT_A_NUMBER);
+    }
+
+    /** Whether bytes {@code [from, to)} hold only spaces and tabs. */
+    static boolean isBlank(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != ' ' && b[i] != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The value of bytes {@code [from, to)}, or {@link #NOT_A_NUMBER}. An empty or blank text is not a number
+     * (callers check {@link #isBlank} first to tell "empty" apart).
+     */
+    static double parse(byte[] b, int from, int to) {
+        while (from < to && (b[from] == ' ' || b[from] == '\t')) {
+            from++;
+        }
+        while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
+            to--;
+        }
+        if (from == to) {
+            return NOT_A_NUMBER;
+        }
+        int i = from;
+        boolean negative = false;
+        if (b[i] == '+' || b[i] == '-') {
+            negative = b[i] == '-';
+            i++;
+        }
+        if (i < to && (b[i] | 0x20) >= 'a' && (b[i] | 0x20) <= 'z') {
+            return word(b, i, to, negative);
+        }
+        int digits = 0;
+        while (i < to && isDigit(b[i])) {
+            i++;
+            digits++;
+        }
+        if (i < to && b[i] == '.') {
+            i++;
+            while (i < to && isDigit(b[i])) {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return NOT_A_NUMBER;
+        }
+        if (i < to && (b[i] == 'e' || b[i] == 'E')) {
+            i++;
+            if (i < to && (b[i] == '+' || b[i] == '-')) {
+                i++;
+            }
+            int exp = 0;
+            while (i < to && isDigit(b[i])) {
+                i++;
+                exp++;
+            }
+            if (exp == 0) {
+                return NOT_A_NUMBER;
+            }
+        }
+        if (i != to) {
+            return NOT_A_NUMBER;
+        }
+        return Double.parseDouble(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    private static double word(byte[] b, int from, int to, boolean negative) {
+        String w = new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .toLowerCase(java.util.Locale.ROOT);
+        return switch (w) {
+            case "nan" -> Double.NaN;
+            case "inf", "infinity" -> negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            default -> NOT_A_NUMBER;
+        };
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+}
