@@ -60,6 +60,9 @@ final class CheckpointCodec {
         t.put(g + "/params", f.theta());
         t.put(g + "/normalized_params", f.q());
         t.put(g + "/data_fingerprint", f.fingerprint());
+        if (f.dataDigests().length > 0) {
+            t.put(g + "/data_digests", f.dataDigests());
+        }
         t.put(g + "/normalizer_state/scales", f.scales()).put(g + "/normalizer_state/offsets", f.offsets())
                 .attr(g + "/normalizer_state", "strategy", f.scalingStrategy().toLowerCase(Locale.ROOT));
         if (f.current() != null) {
@@ -238,7 +241,8 @@ final class CheckpointCodec {
                 r.real(g + "/lm_state/radius"), r.real(g + "/lm_state/damping"),
                 (int) r.number(g + "/counters/gauss_newton_iterations"), (int) r.number(g + "/counters/invalid_steps"),
                 guards(r, g + "/guard_counters"), r.text(g + "/warmup_outcome"), List.of(r.optStrings(g + "/warnings")),
-                termination(r, g + "/termination"), w, pending);
+                termination(r, g + "/termination"), w, pending,
+                r.tree.has(g + "/data_digests") ? r.longs(g + "/data_digests") : null);
     }
 
     private static WarmupSnapshot warmup(Reader r, String g) throws CorruptCheckpointException {

@@ -125,6 +125,7 @@ final class ParallelPassExecutor implements PassExecutor {
                         throw new IOException(req.source().describe() + " ended at chunk " + k
                                 + " but reported " + end + " chunks");
                     }
+                    req.checkContent(chunk);
                     NonFinite nf = evaluator.evaluate(chunk, req.theta(), req.level(), slot);
                     publish(s, nf);
                 }

@@ -2,6 +2,8 @@ package io.streamlsq.exec;
 
 import io.streamlsq.accumulate.ChunkEvaluator;
 import io.streamlsq.accumulate.NormalEquations;
+import io.streamlsq.data.Chunk;
+import io.streamlsq.data.ContentDigests;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.model.EvalLevel;
 import java.util.List;
@@ -18,9 +20,11 @@ import java.util.Objects;
  * @param firstChunk chunk to start at (0 for a full pass; later when resuming a pass)
  * @param initial sums of the chunks before {@code firstChunk} (empty for a full pass). Not modified.
  * @param observer told of every merged chunk
+ * @param digests checks every chunk read against what was read before ({@link ContentDigests#check}), or null
+ *     (a sample pass, whose chunk indices are not the source's)
  */
 public record PassRequest(DataSource source, List<String> columns, List<ChunkEvaluator> evaluators, double[] theta,
-        EvalLevel level, long firstChunk, NormalEquations initial, PassObserver observer) {
+        EvalLevel level, long firstChunk, NormalEquations initial, PassObserver observer, ContentDigests digests) {
 
     public PassRequest {
         Objects.requireNonNull(source, "source");
@@ -36,6 +40,24 @@ public record PassRequest(DataSource source, List<String> columns, List<ChunkEva
         }
         Objects.requireNonNull(initial, "initial");
         observer = observer == null ? PassObserver.NONE : observer;
+    }
+
+    /** A pass without content digests. */
+    public PassRequest(DataSource source, List<String> columns, List<ChunkEvaluator> evaluators, double[] theta,
+            EvalLevel level, long firstChunk, NormalEquations initial, PassObserver observer) {
+        this(source, columns, evaluators, theta, level, firstChunk, initial, observer, null);
+    }
+
+    /** This request with {@code d} checking the chunks it reads. */
+    public PassRequest withDigests(ContentDigests d) {
+        return new PassRequest(source, columns, evaluators, theta, level, firstChunk, initial, observer, d);
+    }
+
+    /** Checks {@code chunk} against the digests, if this request has them. */
+    void checkContent(Chunk chunk) {
+        if (digests != null) {
+            digests.check(source, chunk);
+        }
     }
 
     /** A full pass from chunk 0. */

@@ -24,6 +24,7 @@ final class SequentialPassExecutor implements PassExecutor {
         try (ChunkCursor cursor = req.source().open(req.columns(), req.firstChunk())) {
             Chunk chunk;
             while ((chunk = cursor.next()) != null) {
+                req.checkContent(chunk);
                 contribution.reset();
                 NonFinite bad = evaluator.evaluate(chunk, req.theta(), req.level(), contribution);
                 if (bad != null) {

@@ -65,8 +65,12 @@ final class Checkpointer {
         }
     }
 
-    /** {@code inner}, plus checkpoints of pass {@code pass} (at θ, {@code level}) by policy. */
-    PassObserver observe(long pass, double[] theta, EvalLevel level, PassObserver inner) {
+    /**
+     * {@code inner}, plus checkpoints of pass {@code pass} (at θ, {@code level}) by policy, with the digests of
+     * the chunks read so far (those behind the partial sums included).
+     */
+    PassObserver observe(long pass, double[] theta, EvalLevel level, io.streamlsq.data.ContentDigests digests,
+            PassObserver inner) {
         if (config == null || boundary == null || boundary.fit() == null) {
             return inner;
         }
@@ -80,7 +84,8 @@ final class Checkpointer {
             if ((every > 0 && chunksSinceWrite >= every) || intervalPassed() || stop) {
                 try {
                     write(at.withFit(at.fit().withPending(
-                            new PendingPass(pass, level.name(), point, next, rows, partial.toArray()))));
+                            new PendingPass(pass, level.name(), point, next, rows, partial.toArray()))
+                            .withDataDigests(digests.toArray())));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

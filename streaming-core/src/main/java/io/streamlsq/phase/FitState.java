@@ -24,6 +24,8 @@ final class FitState {
     double[] theta;
     ParameterScaling scaling;
     String fingerprint;
+    /** What the full passes have read, chunk by chunk (checked again after a resume). */
+    io.streamlsq.data.ContentDigests digests = new io.streamlsq.data.ContentDigests();
     /** Sums at {@link #theta} at NORMAL level over the free parameters, or null before the first pass. */
     NormalEquations current;
 

@@ -38,6 +38,47 @@ final class PassRunner {
     }
 
     /**
+     * Before a resumed fit reports: reads the chunks it summed before the checkpoint and has not read since,
+     * to check that they are still what the answer rests on.
+     */
+    void verifyEarlierReads() throws IOException {
+        long[] todo = state.digests.unchecked();
+        if (todo.length == 0) {
+            return;
+        }
+        DataSource source = state.problem.source();
+        if (!source.isRandomAccess()) {
+            verify(source, todo[todo.length - 1] + 1);
+            return;
+        }
+        try (io.streamlsq.data.ChunkCursor cursor = source.open(columns, todo[0])) {
+            for (long k : todo) {
+                cursor.seek(k);
+                io.streamlsq.data.Chunk chunk = cursor.next();
+                if (chunk == null) {
+                    throw new InvalidDataException(source.describe() + " has fewer chunks (" + k
+                            + ") than when the checkpoint was written: the data changed");
+                }
+                state.digests.check(source, chunk);
+            }
+        }
+    }
+
+    /** Reads chunks {@code [0, end)} only to check their digests (no model evaluation). */
+    private void verify(DataSource source, long end) throws IOException {
+        try (io.streamlsq.data.ChunkCursor cursor = source.open(columns, 0)) {
+            for (long k = 0; k < end; k++) {
+                io.streamlsq.data.Chunk chunk = cursor.next();
+                if (chunk == null) {
+                    throw new InvalidDataException(source.describe() + " has fewer chunks (" + k
+                            + ") than when the checkpoint was written: the data changed");
+                }
+                state.digests.check(source, chunk);
+            }
+        }
+    }
+
+    /**
      * One pass over a sample (the warmup's): counts row evaluations, not full passes, and tells no listener.
      */
     PassResult runSample(DataSource sample, double[] theta, EvalLevel level) throws IOException {
@@ -59,17 +100,20 @@ final class PassRunner {
         DataSource source = state.problem.source();
         long pass = state.passes + 1;
         listeners.onPassStart(phase, pass, level, source.chunkCount(), source.rowCount());
-        io.streamlsq.exec.PassObserver observer = state.checkpointer.observe(pass, theta, level,
+        io.streamlsq.exec.PassObserver observer = state.checkpointer.observe(pass, theta, level, state.digests,
                 (next, rows, partial) -> listeners.onPassProgress(next, rows));
-        PassRequest request = PassRequest.full(source, columns, evaluators, theta, level, observer);
+        PassRequest request = PassRequest.full(source, columns, evaluators, theta, level, observer)
+                .withDigests(state.digests);
         PendingPass pending = state.resumePending;
         if (pending != null && pending.pass() <= pass) {
             state.resumePending = null;
             if (pending.pass() == pass && java.util.Arrays.equals(pending.theta(), theta)
                     && pending.level().equals(level.name())) {
-                // the pass a checkpoint caught half done: go on from its cursor with its partial sums
+                // the pass a checkpoint caught half done: go on from its cursor with its partial sums, once the
+                // chunks behind those sums are checked to be the ones they were made of
+                verify(source, pending.nextChunk());
                 request = new PassRequest(source, columns, evaluators, theta, level, pending.nextChunk(),
-                        NormalEquations.fromArray(state.freeCount(), pending.sums()), observer);
+                        NormalEquations.fromArray(state.freeCount(), pending.sums()), observer, state.digests);
             } else {
                 state.warnings.add("the checkpoint's pass in progress (pass " + pending.pass()
                         + ") did not match the resumed fit's; it was run again from its first chunk");

@@ -152,6 +152,9 @@ public final class PhaseOrchestrator {
         if (state.termination == null) {
             state.termination = new io.streamlsq.result.Termination.Stopped("the schedule's phase ended");
         }
+        if (state.resumed) {
+            passes.verifyEarlierReads();
+        }
         FitResult result = new FinalizePhase().finish(state, ticker, state.resumed);
         listeners.onPhaseEnd(result.phases().get(result.phases().size() - 1));
         result.warnings().stream().filter(w -> !state.warnings.contains(w)).forEach(listeners::onWarning);

@@ -19,7 +19,8 @@ final class Snapshots {
                 s.scaling.strategy().name(), s.scaling.scales(), s.scaling.offsets(), s.fingerprint,
                 s.current == null ? null : s.current.toArray(), s.passes, s.rowsEvaluated,
                 s.diag == null ? null : s.diag.clone(), s.radius, s.damping, s.gaussNewtonIterations, s.invalidSteps,
-                s.guards, s.warmupOutcome, s.warnings, TerminationRecord.of(s.termination), warmup, null);
+                s.guards, s.warmupOutcome, s.warnings, TerminationRecord.of(s.termination), warmup, null,
+                s.digests.toArray());
     }
 
     /**
@@ -43,6 +44,7 @@ final class Snapshots {
         s.q = f.q() == null ? null : f.q().clone();
         s.scaling = ParameterScaling.of(ScalingStrategy.valueOf(f.scalingStrategy()), f.scales(), f.offsets());
         s.fingerprint = f.fingerprint();
+        s.digests = new io.streamlsq.data.ContentDigests(f.dataDigests());
         s.current = f.current() == null ? null : sums(p, f.current(), "phase2 accumulators");
         s.passes = f.passes();
         s.rowsEvaluated = f.rowsEvaluated();

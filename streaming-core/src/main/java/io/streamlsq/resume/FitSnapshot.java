@@ -23,24 +23,34 @@ import java.util.Map;
  * @param termination why the fit ended, once it has (at {@code finalize}), else null
  * @param warmup the warmup's state when {@code phase} is {@code warmup} and an iteration has begun, else null
  * @param pending the pass in progress, or null
+ * @param dataDigests {@link io.streamlsq.data.ContentDigests} of the chunks read so far (0 for a chunk not read;
+ *     may be shorter than the chunk count)
  */
 public record FitSnapshot(String phase, List<PhaseTiming> completed, double phaseSeconds, long phasePasses0,
         int phaseIterations, double elapsedSeconds, double[] theta, double[] q, String scalingStrategy,
         double[] scales, double[] offsets, String fingerprint, double[] current, long passes, long rowsEvaluated,
         double[] diag, double radius, double damping, int gaussNewtonIterations, int invalidSteps,
         Map<String, Long> guards, String warmupOutcome, List<String> warnings, TerminationRecord termination,
-        WarmupSnapshot warmup, PendingPass pending) {
+        WarmupSnapshot warmup, PendingPass pending, long[] dataDigests) {
 
     public FitSnapshot {
+        dataDigests = dataDigests == null ? new long[0] : dataDigests;
         completed = List.copyOf(completed);
         guards = Map.copyOf(guards);
         warnings = List.copyOf(warnings);
+    }
+
+    /** This snapshot with other data digests. */
+    public FitSnapshot withDataDigests(long[] d) {
+        return new FitSnapshot(phase, completed, phaseSeconds, phasePasses0, phaseIterations, elapsedSeconds, theta, q,
+                scalingStrategy, scales, offsets, fingerprint, current, passes, rowsEvaluated, diag, radius, damping,
+                gaussNewtonIterations, invalidSteps, guards, warmupOutcome, warnings, termination, warmup, pending, d);
     }
 
     /** This snapshot with a pass in progress. */
     public FitSnapshot withPending(PendingPass p) {
         return new FitSnapshot(phase, completed, phaseSeconds, phasePasses0, phaseIterations, elapsedSeconds, theta, q,
                 scalingStrategy, scales, offsets, fingerprint, current, passes, rowsEvaluated, diag, radius, damping,
-                gaussNewtonIterations, invalidSteps, guards, warmupOutcome, warnings, termination, warmup, p);
+                gaussNewtonIterations, invalidSteps, guards, warmupOutcome, warnings, termination, warmup, p, dataDigests);
     }
 }
