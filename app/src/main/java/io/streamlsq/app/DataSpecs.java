@@ -41,6 +41,10 @@ final class DataSpecs {
             return SyntheticDataSource.of(p, rows, chunkRows, seed);
         }
         Path path = Path.of(spec);
+        if (java.nio.file.Files.isDirectory(path)) {
+            throw new UsageException("--data " + spec + " is a directory; give a data file (.csv, .arrow, .arrows,"
+                    + " .parquet, .h5)");
+        }
         return switch (format(spec, "--data")) {
             case "csv" -> new CsvDataSource(path, chunkRows, policy);
             case "arrow" -> ArrowFileDataSource.open(path, allocator, policy);
@@ -68,7 +72,8 @@ final class DataSpecs {
         if (lower.endsWith(".h5") || lower.endsWith(".hdf5")) {
             return "h5";
         }
-        throw new UsageException(option + " " + name + ": unknown format; use .csv, .arrow/.feather, .arrows, .parquet "
-                + "or synthetic:PROBLEM[:ROWS[:SEED]]");
+        throw new UsageException(option + " " + name + ": unknown format; use .csv, .arrow/.feather/.ipc (Arrow IPC"
+                + " file), .arrows (Arrow IPC stream), .parquet or .h5/.hdf5"
+                + (option.equals("--data") ? ", or synthetic:PROBLEM[:ROWS[:SEED]]" : ""));
     }
 }

@@ -42,6 +42,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (threads != null && threads < 1) {
+            throw new UsageException("--threads = " + threads + " must be >= 1");
+        }
         BuiltinProblem p = BuiltinProblem.named(problem);
         long n = Cli.parseCount("--rows", rows);
         SyntheticDataSource source = SyntheticDataSource.of(p, n, 65_536, seed);

@@ -91,14 +91,14 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--gtol", description = "Gradient tolerance (default 1e-12).")
     Double gtol;
 
-    @Option(names = "--chunk-rows", paramLabel = "N", description = "Rows per chunk (default 65536).")
-    Integer chunkRows;
+    @Option(names = "--chunk-rows", paramLabel = "N", description = "Rows per chunk (default 65536, at most 4194304; 1e5 works).")
+    String chunkRows;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
     Integer threads;
 
     @Option(names = "--max-passes", paramLabel = "N", description = "Passes over the data the fit may spend (default 500).")
-    Integer maxPasses;
+    String maxPasses;
 
     @Option(names = "--max-time", paramLabel = "DURATION", description = "Wall time limit, e.g. 90s, 20m, 2h.")
     String maxTime;
@@ -123,7 +123,7 @@ final class FitCommand implements Callable<Integer> {
     boolean skipInvalid;
 
     @Option(names = "--memory", paramLabel = "MIB", description = "Off-heap memory for Arrow and Parquet buffers, MiB (default 512).")
-    Integer memory;
+    String memory;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
             description = "Write crash-safe checkpoints here (docs/checkpoint-format.md); continue a killed fit with lsq resume DIR.")
@@ -204,20 +204,26 @@ final class FitCommand implements Callable<Integer> {
         if (start.isEmpty()) {
             throw new UsageException("--p0 is required: give every parameter a starting value, e.g. --p0 a=1,b=0.5");
         }
-        int chunk = orDefault(s.integer("chunk-rows", null), 65_536);
-        if (chunk < 1) {
-            throw new UsageException("--chunk-rows = " + chunk + " must be >= 1");
-        }
+        checkOutputs(s, dataSpec, resumeDir);
+        int chunk = (int) count(s, "chunk-rows", 65_536, 1, MAX_CHUNK_ROWS,
+                " (a chunk's buffers hold rows x parameters doubles)");
         InvalidRows policy = s.flag("skip-invalid", false) ? InvalidRows.SKIP : InvalidRows.REFUSE;
-        long memoryBytes = (long) orDefault(s.integer("memory", null), 512) << 20;
+        long memoryBytes = count(s, "memory", 512, 1, 1L << 30, " MiB") << 20;
+        StopOnSignal signals = StopOnSignal.install(stderr);
+        if (s.text("checkpoint-dir", null) != null || resumeDir != null) {
+            signals.beforeFit("the fit had not started, so no checkpoint was written"
+                    + (resumeDir != null ? " (the checkpoints in " + resumeDir + " are as they were)" : ""));
+        }
         try (BufferAllocator allocator = new RootAllocator(memoryBytes)) {
-            return fit(s, dataSpec, text, start, chunk, policy, allocator, resumeDir, stdout, stderr);
+            return fit(s, dataSpec, text, start, chunk, policy, allocator, resumeDir, signals, stdout, stderr);
+        } finally {
+            signals.uninstall();
         }
     }
 
     private static int fit(Settings s, String dataSpec, String text, Map<String, Double> start, int chunk,
-            InvalidRows policy, BufferAllocator allocator, Path resumeDir, java.io.PrintStream stdout,
-            java.io.PrintStream stderr) throws Exception {
+            InvalidRows policy, BufferAllocator allocator, Path resumeDir, StopOnSignal signals,
+            java.io.PrintStream stdout, java.io.PrintStream stderr) throws Exception {
         List<String> names = ExpressionCompiler.names(text);
         List<String> params = new ArrayList<>();
         List<String> vars = new ArrayList<>();
@@ -225,6 +231,10 @@ final class FitCommand implements Callable<Integer> {
             (start.containsKey(n) ? params : vars).add(n);
         }
         for (String n : start.keySet()) {
+            if (ExpressionCompiler.isReserved(n)) {
+                throw new UsageException("--p0 names '" + n + "', which is reserved in the model language (a function"
+                        + " or the constant pi or e): give the parameter another name");
+            }
             if (!names.contains(n)) {
                 throw new UsageException("--p0 names '" + n + "', which the model does not use (its names: "
                         + String.join(", ", names) + ")");
@@ -284,7 +294,7 @@ final class FitCommand implements Callable<Integer> {
         FitRunner.Checkpoints checkpoints = checkpoints(s, resumeDir, options);
         return FitRunner.run(problem, options, schedule, nThreads, s.flag("quiet", false),
                 outText == null ? null : Path.of(outText), metricsText == null ? null : Path.of(metricsText), extra,
-                checkpoints, stdout, stderr);
+                checkpoints, signals, stdout, stderr);
     }
 
     /** Checkpoint settings, or null without --checkpoint-dir (and when not resuming). */
@@ -356,13 +366,16 @@ final class FitCommand implements Callable<Integer> {
         if ((v = s.number("gtol", null)) != null) {
             o.gtol(v);
         }
-        Integer passes = s.integer("max-passes", null);
-        if (passes != null) {
-            o.maxPasses(passes);
+        if (s.text("max-passes", null) != null) {
+            o.maxPasses((int) count(s, "max-passes", 500, 1, Integer.MAX_VALUE, ""));
         }
         String t = s.text("max-time", null);
         if (t != null) {
-            o.maxTime(duration(t));
+            Duration d = duration(t);
+            if (d.isZero() || d.isNegative()) {
+                throw new UsageException("--max-time = " + t + " must be > 0");
+            }
+            o.maxTime(d);
         }
         String sc = s.text("scaling", null);
         if (sc != null) {
@@ -485,6 +498,51 @@ final class FitCommand implements Callable<Integer> {
         } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
             throw new UsageException(option + " '" + t + "' is not a duration like 90s, 20m or 2h");
         }
+    }
+
+    /** Refuses an --out or --metrics-file that is the data, the other output, or cannot be written (before the fit). */
+    private static void checkOutputs(Settings s, String dataSpec, Path resumeDir) {
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        if (!dataSpec.startsWith("synthetic:")) {
+            inputs.put("the data file (--data)", Path.of(dataSpec));
+        }
+        if (s.origin() != null && java.nio.file.Files.isRegularFile(Path.of(s.origin()))) {
+            inputs.put("the config file", Path.of(s.origin()));
+        }
+        Map<String, Path> outputs = new LinkedHashMap<>();
+        String out = s.text("out", null);
+        String metrics = s.text("metrics-file", null);
+        outputs.put("--out", out == null ? null : Path.of(out));
+        outputs.put("--metrics-file", metrics == null ? null : Path.of(metrics));
+        OutputFiles.check(inputs, outputs);
+    }
+
+    /** Largest --chunk-rows: 2^22 rows (a chunk's Jacobian holds rows × parameters doubles). */
+    static final int MAX_CHUNK_ROWS = 1 << 22;
+
+    /**
+     * A whole-number setting ({@code 65536}, {@code 1e6}, {@code 1_000_000}) in {@code [min, max]}, or
+     * {@code fallback} when absent; the message names the option.
+     */
+    static long count(Settings s, String key, long fallback, long min, long max, String unit) {
+        String t = s.text(key, null);
+        if (t == null) {
+            return fallback;
+        }
+        String clean = t.replace("_", "").trim();
+        double d;
+        try {
+            d = Double.parseDouble(clean);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + key + " = '" + t + "' is not a whole number (examples: 100000, 1e5)");
+        }
+        if (d != Math.rint(d)) {
+            throw new UsageException("--" + key + " = '" + t + "' is not a whole number (examples: 100000, 1e5)");
+        }
+        if (d < min || d > max) {
+            throw new UsageException("--" + key + " = " + t + " must be between " + min + " and " + max + unit);
+        }
+        return (long) d;
     }
 
     private static String require(String v, String option) {

@@ -37,7 +37,12 @@ final class FitRunner {
 
     static int run(FitProblem problem, FitOptions options, int threads, boolean quiet, Path out,
             Map<String, Object> extraJson, PrintStream stdout, PrintStream stderr) throws IOException {
-        return run(problem, options, null, threads, quiet, out, null, extraJson, null, stdout, stderr);
+        StopOnSignal signals = StopOnSignal.install(stderr);
+        try {
+            return run(problem, options, null, threads, quiet, out, null, extraJson, null, signals, stdout, stderr);
+        } finally {
+            signals.uninstall();
+        }
     }
 
     /**
@@ -46,7 +51,7 @@ final class FitRunner {
      */
     static int run(FitProblem problem, FitOptions options, List<PhaseSchedule.PhaseSpec> schedule, int threads,
             boolean quiet, Path out, Path metricsFile, Map<String, Object> extraJson, Checkpoints checkpoints,
-            PrintStream stdout, PrintStream stderr) throws IOException {
+            StopOnSignal signals, PrintStream stdout, PrintStream stderr) throws IOException {
         List<FitListener> listeners = new ArrayList<>();
         MetricsListener metrics = metricsFile == null ? null : new MetricsListener();
         if (metrics != null) {
@@ -70,7 +75,9 @@ final class FitRunner {
         }) : null;
         FitResult result;
         List<Map<String, Object>> phaseRows = null;
-        StopOnSignal signals = checkpoints == null ? null : StopOnSignal.install(stderr);
+        if (checkpoints != null) {
+            signals.armCheckpoint();
+        }
         try {
             PassExecutor executor = pool == null ? PassExecutor.sequential() : PassExecutor.parallel(pool, threads);
             Checkpointing ck = checkpoints == null ? null : new Checkpointing(checkpoints.store(), checkpoints.policy(),
@@ -107,9 +114,6 @@ final class FitRunner {
             stderr.flush();
             return Lsq.INTERRUPTED;
         } finally {
-            if (signals != null) {
-                signals.uninstall();
-            }
             if (checkpoints != null && !quiet) {
                 checkpoints.store().warnings().forEach(w -> stderr.println("lsq: warning: " + w));
             }
@@ -142,7 +146,13 @@ final class FitRunner {
             }
             ResultJson.write(result, extra, out);
         }
-        return exitCode(result.termination());
+        int code = exitCode(result.termination());
+        if (code != Lsq.CONVERGED) {
+            // scripts that keep only stderr (or run with --quiet) must still see why
+            stderr.println("lsq: " + result.termination().status() + ": " + result.termination().reason());
+            stderr.flush();
+        }
+        return code;
     }
 
     static int exitCode(Termination t) {

@@ -4,9 +4,11 @@ import io.streamlsq.arrow.ArrowWriters;
 import io.streamlsq.csv.CsvWriter;
 import io.streamlsq.data.SyntheticDataSource;
 import io.streamlsq.problems.BuiltinProblem;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -36,7 +38,7 @@ final class GenCommand implements Callable<Integer> {
     String rows;
 
     @Option(names = "--out", required = true, paramLabel = "FILE",
-            description = "Output file: .csv, .arrow (Arrow IPC file), .arrows (Arrow IPC stream) or .parquet.")
+            description = "Output file: .csv, .arrow/.feather/.ipc (Arrow IPC file), .arrows (Arrow IPC stream) or .parquet.")
     Path out;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -53,6 +55,9 @@ final class GenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BuiltinProblem p = BuiltinProblem.named(problem);
         long n = Cli.parseCount("--rows", rows);
+        if (n < 1) {
+            throw new UsageException("--rows = " + rows + " must be >= 1 (a file without rows cannot be fitted)");
+        }
         double sigma = noise == null ? p.noise() : noise;
         if (!(sigma >= 0)) {
             throw new UsageException("--noise = " + noise + " must be >= 0");
@@ -63,21 +68,22 @@ final class GenCommand implements Callable<Integer> {
         SyntheticDataSource source = new SyntheticDataSource(p.model(), p.truth(), p.xMin(), p.xMax(), sigma, seed, n, 65_536);
         List<String> cols = new java.util.ArrayList<>(p.model().variableNames());
         cols.add("y");
-        long written;
         String format = DataSpecs.format(out.toString(), "--out");
-        if (format.equals("csv")) {
-            written = CsvWriter.write(source, cols, out);
-        } else if (format.equals("h5")) {
+        if (format.equals("h5")) {
             throw new UsageException("--out " + out + ": this build does not write HDF5 files; use .csv, .arrow, .arrows or .parquet");
-        } else {
-            // Arrow Dataset's Parquet writer stages many rows in direct memory before it writes a row group
-            try (BufferAllocator allocator = new RootAllocator(4L << 30)) {
-                written = switch (format) {
-                    case "arrow" -> ArrowWriters.writeFile(source, cols, out, batchRows, allocator);
-                    case "arrows" -> ArrowWriters.writeStream(source, cols, out, batchRows, allocator);
-                    default -> ArrowWriters.writeParquet(source, cols, out, batchRows, allocator);
-                };
+        }
+        OutputFiles.check(Map.of(), Map.of("--out", out));
+        boolean existed = java.nio.file.Files.exists(out);
+        long written;
+        try {
+            written = write(format, source, cols);
+        } catch (IOException | RuntimeException e) {
+            if (!existed) {
+                java.nio.file.Files.deleteIfExists(out); // no half-written file left behind
             }
+            String reason = OutputFiles.reason(e);
+            throw new OutputFiles.OutputException("cannot write " + out + ": " + reason
+                    + (OutputFiles.noSpace(e) ? "" : OutputFiles.spaceHint(out)), e);
         }
         StringBuilder truth = new StringBuilder();
         List<String> params = p.model().parameterNames();
@@ -92,5 +98,19 @@ final class GenCommand implements Callable<Integer> {
                 + "fit it with: lsq fit --data %s --model \"%s\" --p0 %s%n", written, p.name(), out, truth, sigma, seed,
                 out, p.model().describe(), start);
         return Lsq.CONVERGED;
+    }
+
+    private long write(String format, SyntheticDataSource source, List<String> cols) throws IOException {
+        if (format.equals("csv")) {
+            return CsvWriter.write(source, cols, out);
+        }
+        // Arrow Dataset's Parquet writer stages many rows in direct memory before it writes a row group
+        try (BufferAllocator allocator = new RootAllocator(4L << 30)) {
+            return switch (format) {
+                case "arrow" -> ArrowWriters.writeFile(source, cols, out, batchRows, allocator);
+                case "arrows" -> ArrowWriters.writeStream(source, cols, out, batchRows, allocator);
+                default -> ArrowWriters.writeParquet(source, cols, out, batchRows, allocator);
+            };
+        }
     }
 }

@@ -61,10 +61,11 @@ public final class Lsq implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter e = cmd.getErr();
             int code = exitCodeOf(ex);
-            e.println("lsq: " + (code == FAILED ? "internal error: " : "") + messageOf(ex));
+            boolean internal = code == FAILED && !isRunFailure(ex);
+            e.println("lsq: " + (internal ? "internal error: " : "") + messageOf(ex));
             if (root.debug) {
                 ex.printStackTrace(e);
-            } else if (code == FAILED) {
+            } else if (internal) {
                 e.println("(run with --debug for the stack trace)");
             }
             e.flush();
@@ -73,7 +74,15 @@ public final class Lsq implements Runnable {
         return cl.execute(args);
     }
 
+    /** A run that failed for a reason outside the input (a full disk, a file that cannot be written): exit 1. */
+    static boolean isRunFailure(Throwable ex) {
+        return ex instanceof OutputFiles.OutputException || OutputFiles.noSpace(ex);
+    }
+
     static int exitCodeOf(Throwable ex) {
+        if (isRunFailure(ex)) {
+            return FAILED;
+        }
         if (ex instanceof UsageException || ex instanceof InvalidDataException || ex instanceof InvalidProblemException
                 || ex instanceof InvalidOptionsException || ex instanceof IllegalArgumentException
                 || ex instanceof IOException) {
@@ -87,6 +96,9 @@ public final class Lsq implements Runnable {
             return "file not found: " + n.getFile();
         }
         String m = ex.getMessage();
+        if (OutputFiles.noSpace(ex) && (m == null || !m.contains("No space left"))) {
+            return "no space left on device: " + (m == null ? ex.getClass().getSimpleName() : m);
+        }
         return m == null ? ex.getClass().getSimpleName() : m;
     }
 

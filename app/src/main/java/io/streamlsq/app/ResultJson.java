@@ -7,7 +7,6 @@ import io.streamlsq.result.PhaseTiming;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,18 +83,13 @@ final class ResultJson {
     }
 
     static void write(FitResult r, Map<String, Object> extra, Path out) throws IOException {
-        Path abs = out.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
-        try {
-            MAPPER.writeValue(tmp.toFile(), toMap(r, extra));
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Map<String, Object> doc = toMap(r, extra);
+        OutputFiles.write(out, os -> MAPPER.writeValue(new java.io.FilterOutputStream(os) {
+            @Override
+            public void close() throws IOException {
+                flush(); // the caller forces and closes the file
+            }
+        }, doc));
     }
 
     private static Map<String, Object> named(List<String> names, double[] values) {

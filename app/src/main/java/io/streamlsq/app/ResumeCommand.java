@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
             "to an uninterrupted run. Exit codes as for lsq fit; 2 when DIR holds no usable checkpoint or the data",
             "is not the data the checkpoint was written for."},
         footer = {"", "Example:", "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --checkpoint-dir ck",
-            "  (killed)", "  lsq resume ck --out result.json"})
+            "  (killed)", "  lsq resume ck --out result.json",
+            "  lsq resume ck --max-passes 1000     # a fit that stopped at its pass budget goes on"})
 final class ResumeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,11 +41,26 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--metrics-file", paramLabel = "FILE", description = "Write the run's metrics as Prometheus text here.")
     Path metricsFile;
 
+    @Option(names = "--max-passes", paramLabel = "N",
+            description = "A new pass budget (the passes already spent count): continues a fit stopped by its budget.")
+    String maxPasses;
+
+    @Option(names = "--max-time", paramLabel = "DURATION",
+            description = "A new wall-time limit (the time already spent counts), e.g. 2h.")
+    String maxTime;
+
     @Option(names = "--quiet", description = "No progress bar and no warnings on stderr.")
     boolean quiet;
 
     @Override
     public Integer call() throws Exception {
+        if (!java.nio.file.Files.exists(dir)) {
+            throw new UsageException(dir + " does not exist: lsq resume takes the --checkpoint-dir of an lsq fit");
+        }
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new UsageException(dir + " is a file, not a checkpoint directory: lsq resume takes the --checkpoint-dir"
+                    + " of an lsq fit");
+        }
         Hdf5CheckpointStore store = Hdf5CheckpointStore.existing(dir);
         Checkpoint c = store.latest().orElseThrow();
         String invocation = c.attributes().get("invocation");
@@ -69,6 +85,12 @@ final class ResumeCommand implements Callable<Integer> {
         }
         if (quiet) {
             cli.put("quiet", true);
+        }
+        if (maxPasses != null) {
+            cli.put("max-passes", maxPasses);
+        }
+        if (maxTime != null) {
+            cli.put("max-time", maxTime);
         }
         Settings s = Settings.of(stored, "checkpoint " + dir).overriddenBy(cli);
         return FitCommand.execute(s, dir, Cli.out(spec), Cli.err(spec));

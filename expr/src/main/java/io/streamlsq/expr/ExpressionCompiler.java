@@ -76,6 +76,11 @@ public final class ExpressionCompiler {
         return COMPILATIONS.get();
     }
 
+    /** Whether {@code name} is a function or a constant of the model language (pi, e). */
+    public static boolean isReserved(String name) {
+        return RESERVED.contains(name) || Fn.named(name) != null;
+    }
+
     private static Map<String, Integer> index(String what, List<String> names, String text) {
         Map<String, Integer> m = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();

@@ -99,7 +99,7 @@ public final class ChunkEvaluator {
                 for (int i = 0; i < len; i++) {
                     double s = sigma[off + i];
                     double w = 1.0 / s;
-                    badSigma |= !(s > 0 && w > 0);
+                    badSigma |= !(s > 0 && w * w <= Double.MAX_VALUE); // the weight 1/σ² must be finite
                     residuals[i] = (values[i] - y[off + i]) * w;
                     rowScale[i] = w;
                     weightSum += w * w;
@@ -190,7 +190,7 @@ public final class ChunkEvaluator {
                 }
                 if (weighted) {
                     double s = chunk.column(vars + 1)[off + i];
-                    if (!(s > 0) || Double.isInfinite(s)) {
+                    if (!(s > 0) || Double.isInfinite(s) || !(1.0 / s * (1.0 / s) <= Double.MAX_VALUE)) {
                         return new NonFinite(row, NonFinite.Kind.SIGMA, columnNames.get(vars + 1), s);
                     }
                 }

@@ -31,7 +31,7 @@ public record NonFinite(long row, Kind kind, String name, double value) {
     public String describe() {
         return switch (kind) {
             case DATA -> "column '" + name + "' is " + value + " at row " + row;
-            case SIGMA -> "sigma column '" + name + "' is " + value + " at row " + row + " (sigma must be finite and > 0)";
+            case SIGMA -> "sigma column '" + name + "' is " + value + " at row " + row + " (sigma must be finite and > 0, and its weight 1/sigma^2 finite: sigma >= 1.5e-154)";
             case VALUE -> "the model value is " + value + " at row " + row;
             case DERIVATIVE -> "the model's derivative with respect to " + name + " is " + value + " at row " + row;
         };

@@ -37,7 +37,16 @@ final class FinalizePhase {
         long dof = rows - p;
         double cost = ne == null ? Double.NaN : ne.cost();
         double ssr = ne == null ? Double.NaN : ne.ssr();
-        if (ne != null) {
+        if (ne == null || !Double.isFinite(cost)) {
+            // no sums at the final point (no pass, or a failed one): the uncertainty is unknown, not zero
+            for (int i : s.free) {
+                stderr[i] = Double.NaN;
+                for (int j = 0; j < n; j++) {
+                    cov[i][j] = cov[j][i] = Double.NaN;
+                    corr[i][j] = corr[j][i] = Double.NaN;
+                }
+            }
+        } else {
             List<String> freeNames = new ArrayList<>();
             for (int k : s.free) {
                 freeNames.add(names.get(k));

@@ -121,6 +121,13 @@ public final class PhaseOrchestrator {
                         + "', which this fit does not run (phases: " + phases.stream().map(Phase::name).toList() + ")");
             }
             Snapshots.restore(state, from, ticker.nanos());
+            if (FinalizePhase.NAME.equals(resumeAt) && gaussNewton && state.current != null
+                    && state.termination instanceof io.streamlsq.result.Termination.LimitReached
+                    && withinBudget(state)) {
+                // stopped by a pass or time budget that the resumed run raised: Gauss-Newton goes on from its point
+                resumeAt = GaussNewtonPhase.NAME;
+                state.termination = null;
+            }
         }
         boolean skipping = from != null;
         for (Phase phase : phases) {
@@ -159,6 +166,11 @@ public final class PhaseOrchestrator {
         listeners.onPhaseEnd(result.phases().get(result.phases().size() - 1));
         result.warnings().stream().filter(w -> !state.warnings.contains(w)).forEach(listeners::onWarning);
         return result;
+    }
+
+    private boolean withinBudget(FitState s) {
+        return s.passes < s.options.maxPasses()
+                && (s.options.maxTime() == null || ticker.nanos() - s.startNanos < s.options.maxTime().toNanos());
     }
 
     private void runPhase(Phase phase, FitState state, boolean resuming) throws IOException {

@@ -565,7 +565,7 @@ public final class PhaseSchedule {
             throw new IllegalArgumentException(where + " = uniform(" + u.lo() + ", " + u.hi() + "): needs finite lo < hi");
         }
         if (!(init instanceof InitSpec.Constant) && p.seed() == null) {
-            throw new IllegalArgumentException(where + ": a random initial value needs the phase's seed (PhaseSpec.seed)");
+            throw new IllegalArgumentException(where + ": a random initial value needs a seed (PhaseSpec.seed; 'seed:' in a config file's phase)");
         }
     }
 

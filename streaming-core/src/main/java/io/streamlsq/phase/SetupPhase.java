@@ -59,9 +59,9 @@ final class SetupPhase implements Phase {
             int p = model.parameterNames().size();
             double[] values = new double[n];
             double[][] jac = new double[p][n];
-            Arrays.fill(values, Double.NaN);
+            Arrays.fill(values, UNWRITTEN);
             for (int k : state.free) {
-                Arrays.fill(jac[k], Double.NaN);
+                Arrays.fill(jac[k], UNWRITTEN);
             }
             model.evaluate(rows, state.theta, EvalLevel.NORMAL, values, jac);
             state.rowsEvaluated += n;
@@ -83,21 +83,31 @@ final class SetupPhase implements Phase {
         return true;
     }
 
+    /**
+     * A NaN with a payload no arithmetic produces: where it is still there after {@code evaluate}, the model wrote
+     * nothing. A NaN the model computed (log of a negative number, 0/0) has another payload and is the model's
+     * value, which the first pass reports as a numerical failure.
+     */
+    private static final double UNWRITTEN = Double.longBitsToDouble(0x7ff8_5eed_0bad_f00dL);
+
+    private static boolean unwritten(double v) {
+        return Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(UNWRITTEN);
+    }
+
     private static void requireWritten(Model model, double[] values, double[][] jac, int[] free, int n) {
-        // NaN stays only where the model wrote nothing (or wrote NaN, which the first pass reports too).
         boolean valuesWritten = false;
         for (int i = 0; i < n && !valuesWritten; i++) {
-            valuesWritten = !Double.isNaN(values[i]);
+            valuesWritten = !unwritten(values[i]);
         }
         if (!valuesWritten) {
             throw new IllegalStateException("model " + model.describe() + " wrote no values on the first "
-                    + n + " rows (all NaN): Model.evaluate must fill values[0..rows)");
+                    + n + " rows: Model.evaluate must fill values[0..rows)");
         }
         List<String> names = model.parameterNames();
         for (int k : free) {
             boolean any = false;
             for (int i = 0; i < n && !any; i++) {
-                any = !Double.isNaN(jac[k][i]);
+                any = !unwritten(jac[k][i]);
             }
             if (!any) {
                 throw new IllegalStateException("model " + model.describe() + " wrote no derivative for parameter "

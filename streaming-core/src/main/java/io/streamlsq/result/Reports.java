@@ -53,7 +53,8 @@ final class Reports {
                 s.append(" (fixed)");
             } else {
                 double se = r.stderr()[k];
-                s.append(String.format(Locale.ROOT, " +/- %-11.4g", se));
+                s.append(Double.isNaN(se) ? String.format(Locale.ROOT, " +/- %-11s", "unknown")
+                        : String.format(Locale.ROOT, " +/- %-11.4g", se));
                 double rel = Math.abs(se / r.values()[k]) * 100;
                 s.append(Double.isFinite(rel) ? String.format(Locale.ROOT, " (%.2f%%)", rel) : " (n/a)");
             }
