@@ -27,7 +27,6 @@ import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
@@ -150,7 +149,7 @@ public final class ParquetDataSource implements DataSource {
     }
 
     /** Refuses a requested column that is missing, nested or not numeric, naming it and its type. */
-    private ColumnDescriptor[] resolve(List<String> columns) {
+    private ColumnDescriptor[] resolve(List<String> columns, ParquetNumeric[] numerics) {
         ColumnDescriptor[] d = new ColumnDescriptor[columns.size()];
         for (int c = 0; c < d.length; c++) {
             String name = columns.get(c);
@@ -158,16 +157,7 @@ public final class ParquetDataSource implements DataSource {
                 throw new IllegalArgumentException("column '" + name + "' not found in " + path + "; available columns: "
                         + String.join(", ", columnNames()));
             }
-            Type t = schema.getType(name);
-            boolean ok = t.isPrimitive() && t.getRepetition() != Type.Repetition.REPEATED
-                    && switch (t.asPrimitiveType().getPrimitiveTypeName()) {
-                        case DOUBLE, FLOAT, INT32, INT64 -> true;
-                        default -> false;
-                    };
-            if (!ok) {
-                throw new InvalidDataException(path + ": column '" + name + "' has type " + t
-                        + "; only float64, float32 and integer columns can be fitted", -1, name);
-            }
+            numerics[c] = ParquetNumeric.of(schema.getType(name), path.toString(), name);
             d[c] = schema.getColumnDescription(new String[] {name});
         }
         return d;
@@ -175,14 +165,15 @@ public final class ParquetDataSource implements DataSource {
 
     @Override
     public ChunkCursor open(List<String> columns, long firstChunk) throws IOException {
-        ColumnDescriptor[] descriptors = resolve(columns);
+        ParquetNumeric[] numerics = new ParquetNumeric[columns.size()];
+        ColumnDescriptor[] descriptors = resolve(columns, numerics);
         ParquetFileReader r;
         try {
             r = reader(path);
         } catch (RuntimeException e) {
             throw new InvalidDataException(path + " could not be opened (truncated or corrupt?): " + e.getMessage());
         }
-        return new Cursor(r, columns, descriptors, firstChunk);
+        return new Cursor(r, columns, descriptors, numerics, firstChunk);
     }
 
     /** One worker's reader: decodes the requested columns of one row group per {@link #next()}. */
@@ -190,13 +181,16 @@ public final class ParquetDataSource implements DataSource {
         private final ParquetFileReader reader;
         private final List<String> names;
         private final ColumnDescriptor[] descriptors;
+        private final ParquetNumeric[] numerics;
         private final Chunk chunk;
         private final double[][] columns;
         private final boolean[] invalid;
         private long next;
 
-        Cursor(ParquetFileReader reader, List<String> names, ColumnDescriptor[] descriptors, long first) {
+        Cursor(ParquetFileReader reader, List<String> names, ColumnDescriptor[] descriptors, ParquetNumeric[] numerics,
+                long first) {
             this.reader = reader;
+            this.numerics = numerics;
             this.names = names;
             this.descriptors = descriptors;
             this.chunk = new Chunk(descriptors.length);
@@ -231,12 +225,12 @@ public final class ParquetDataSource implements DataSource {
                 for (int c = 0; c < descriptors.length; c++) {
                     ColumnDescriptor d = descriptors[c];
                     if (d.getMaxDefinitionLevel() == 0) {
-                        decodeRequired(store.getPageReader(d), d, columns[c], n, g);
+                        decodeRequired(store.getPageReader(d), d, numerics[c], columns[c], n, g);
                     } else {
                         if (columnStore == null) {
                             columnStore = new ColumnReadStoreImpl(store, NO_RECORDS, schema, createdBy);
                         }
-                        anyNull |= decode(columnStore.getColumnReader(d), d, columns[c], n, c, first);
+                        anyNull |= decode(columnStore.getColumnReader(d), d, numerics[c], columns[c], n, c, first);
                     }
                 }
             } catch (InvalidDataException e) {
@@ -275,9 +269,8 @@ public final class ParquetDataSource implements DataSource {
          * dictionary pages have their ids decoded in bulk ({@link #decodeDictionary}); other encodings
          * (byte-stream-split, delta) go through parquet-java's value readers.
          */
-        private void decodeRequired(org.apache.parquet.column.page.PageReader pages, ColumnDescriptor d, double[] out, int n,
-                int g) throws IOException {
-            PrimitiveType.PrimitiveTypeName type = d.getPrimitiveType().getPrimitiveTypeName();
+        private void decodeRequired(org.apache.parquet.column.page.PageReader pages, ColumnDescriptor d, ParquetNumeric type,
+                double[] out, int n, int g) throws IOException {
             org.apache.parquet.column.page.DictionaryPage dp = pages.readDictionaryPage();
             double[] dict = dp == null ? null : dictionary(dp, type);
             int i = 0;
@@ -299,8 +292,7 @@ public final class ParquetDataSource implements DataSource {
                 }
                 org.apache.parquet.bytes.ByteBufferInputStream in = bytes.toInputStream();
                 if (enc == org.apache.parquet.column.Encoding.PLAIN) {
-                    int width = type == PrimitiveType.PrimitiveTypeName.DOUBLE || type == PrimitiveType.PrimitiveTypeName.INT64 ? 8 : 4;
-                    widen(in.slice(count * width), type, out, i, count);
+                    type.plain(in.slice(type.width < 0 ? (int) in.available() : count * type.width), out, i, count);
                 } else if ((enc == org.apache.parquet.column.Encoding.RLE_DICTIONARY
                         || enc == org.apache.parquet.column.Encoding.PLAIN_DICTIONARY) && dict != null) {
                     decodeDictionary(in, count, dict, out, i);
@@ -313,12 +305,7 @@ public final class ParquetDataSource implements DataSource {
                             enc.getValuesReader(d, org.apache.parquet.column.ValuesType.VALUES);
                     vr.initFromPage(count, in);
                     for (int k = 0; k < count; k++) {
-                        out[i + k] = switch (type) {
-                            case DOUBLE -> vr.readDouble();
-                            case FLOAT -> vr.readFloat();
-                            case INT32 -> vr.readInteger();
-                            default -> (double) vr.readLong();
-                        };
+                        out[i + k] = type.read(vr);
                     }
                 }
                 i += count;
@@ -400,45 +387,18 @@ public final class ParquetDataSource implements DataSource {
             }
         }
 
-        /** A dictionary page's values (PLAIN, little-endian), as doubles. */
-        private double[] dictionary(org.apache.parquet.column.page.DictionaryPage dp, PrimitiveType.PrimitiveTypeName type)
-                throws IOException {
+        /** A dictionary page's values (PLAIN), as doubles. */
+        private double[] dictionary(org.apache.parquet.column.page.DictionaryPage dp, ParquetNumeric type) throws IOException {
             int m = dp.getDictionarySize();
             double[] v = new double[m];
-            widen(dp.getBytes().toByteBuffer(), type, v, 0, m);
+            type.plain(dp.getBytes().toByteBuffer(), v, 0, m);
             return v;
         }
 
-        /** {@code count} PLAIN little-endian values of {@code type} from {@code b} into {@code out[at..]}, as doubles. */
-        private static void widen(java.nio.ByteBuffer b, PrimitiveType.PrimitiveTypeName type, double[] out, int at, int count) {
-            b.order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            switch (type) {
-                case DOUBLE -> b.asDoubleBuffer().get(out, at, count);
-                case FLOAT -> {
-                    java.nio.FloatBuffer f = b.asFloatBuffer();
-                    for (int k = 0; k < count; k++) {
-                        out[at + k] = f.get(k);
-                    }
-                }
-                case INT32 -> {
-                    java.nio.IntBuffer f = b.asIntBuffer();
-                    for (int k = 0; k < count; k++) {
-                        out[at + k] = f.get(k);
-                    }
-                }
-                default -> {
-                    java.nio.LongBuffer f = b.asLongBuffer();
-                    for (int k = 0; k < count; k++) {
-                        out[at + k] = f.get(k);
-                    }
-                }
-            }
-        }
-
         /** Decodes one column; returns whether it had nulls (marked in {@link #invalid}, or refused). */
-        private boolean decode(ColumnReader r, ColumnDescriptor d, double[] out, int n, int c, long first) {
+        private boolean decode(ColumnReader r, ColumnDescriptor d, ParquetNumeric type, double[] out, int n, int c,
+                long first) {
             int max = d.getMaxDefinitionLevel();
-            PrimitiveType.PrimitiveTypeName type = d.getPrimitiveType().getPrimitiveTypeName();
             boolean nulls = false;
             for (int i = 0; i < n; i++) {
                 if (r.getCurrentDefinitionLevel() < max) {
@@ -450,13 +410,7 @@ public final class ParquetDataSource implements DataSource {
                     invalid[i] = true;
                     nulls = true;
                 } else {
-                    out[i] = switch (type) {
-                        case DOUBLE -> r.getDouble();
-                        case FLOAT -> r.getFloat();
-                        case INT32 -> r.getInteger();
-                        case INT64 -> (double) r.getLong();
-                        default -> throw new IllegalStateException("type " + type + " was refused at open");
-                    };
+                    out[i] = type.read(r);
                 }
                 r.consume();
             }
