@@ -84,6 +84,7 @@ public final class ArrowFileDataSource implements DataSource {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }
+        ArrowFileDataSource.requireRegularFile(path);
         if (Files.size(path) == 0) {
             throw new InvalidDataException(path + " is empty");
         }
@@ -91,6 +92,7 @@ public final class ArrowFileDataSource implements DataSource {
                 FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
                 ArrowFileReader reader = new ArrowFileReader(ch, probe, CommonsCompressionFactory.INSTANCE)) {
             Schema schema = reader.getVectorSchemaRoot().getSchema();
+            BatchConverter.requireUniqueNames(schema, path.toString());
             List<ArrowBlock> blocks = reader.getRecordBlocks();
             int[] counts = new int[blocks.size()];
             MappedBatches.Layout[] layouts = new MappedBatches.Layout[blocks.size()];
@@ -315,6 +317,18 @@ public final class ArrowFileDataSource implements DataSource {
                 channel.close();
                 child.close();
             }
+        }
+    }
+
+    /**
+     * Refuses a named pipe, a device or /dev/stdin: every pass (and every worker) reopens the file and reads
+     * it again, which a pipe cannot do, and keeping what went through it would take memory in proportion to
+     * the rows.
+     */
+    static void requireRegularFile(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new InvalidDataException(path + " is not a regular file (a pipe or a device?): a fit reads its data "
+                    + "several times, and a pipe can be read only once; write the data to a file first");
         }
     }
 

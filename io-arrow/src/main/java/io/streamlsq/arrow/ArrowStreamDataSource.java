@@ -45,13 +45,18 @@ public final class ArrowStreamDataSource implements DataSource {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }
+        ArrowFileDataSource.requireRegularFile(path);
         if (Files.size(path) == 0) {
             throw new InvalidDataException(path + " is empty");
         }
         try (BufferAllocator probe = allocator.newChildAllocator("arrow-stream-schema", 0, Long.MAX_VALUE);
                 InputStream in = new BufferedInputStream(Files.newInputStream(path));
                 ArrowStreamReader reader = new ArrowStreamReader(in, probe, CommonsCompressionFactory.INSTANCE)) {
-            return new ArrowStreamDataSource(path, allocator, policy, reader.getVectorSchemaRoot().getSchema());
+            Schema schema = reader.getVectorSchemaRoot().getSchema();
+            BatchConverter.requireUniqueNames(schema, path.toString());
+            return new ArrowStreamDataSource(path, allocator, policy, schema);
+        } catch (InvalidDataException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new InvalidDataException(path + " is not a readable Arrow IPC stream (truncated or corrupt?): "
                     + e.getMessage());

@@ -5,6 +5,9 @@ import io.streamlsq.data.InvalidRows;
 import java.nio.ByteOrder;
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Decimal256Vector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.Float2Vector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -15,7 +18,6 @@ import org.apache.arrow.vector.UInt1Vector;
 import org.apache.arrow.vector.UInt2Vector;
 import org.apache.arrow.vector.UInt4Vector;
 import org.apache.arrow.vector.UInt8Vector;
-import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -37,7 +39,20 @@ final class BatchConverter {
         this.columns = new double[names.size()][Math.max(capacity, 1)];
     }
 
-    /** Refuses a requested column that is missing or not numeric, naming it and its type. */
+    /** Refuses a schema in which two top-level columns have the same name (which one would be read?). */
+    static void requireUniqueNames(Schema schema, String file) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Field f : schema.getFields()) {
+            if (!seen.add(f.getName())) {
+                throw new InvalidDataException(file + ": column name '" + f.getName() + "' appears twice", -1, f.getName());
+            }
+        }
+    }
+
+    /**
+     * Refuses a requested column that is missing, not numeric or dictionary-encoded, naming it and its type.
+     * Numeric: signed and unsigned integers, float16/32/64, decimal128 and decimal256.
+     */
     static int[] resolve(Schema schema, List<String> wanted, String file) {
         int[] idx = new int[wanted.size()];
         List<Field> fields = schema.getFields();
@@ -54,12 +69,18 @@ final class BatchConverter {
                 throw new IllegalArgumentException("column '" + name + "' not found in " + file + "; available columns: "
                         + String.join(", ", fields.stream().map(Field::getName).toList()));
             }
-            ArrowType t = fields.get(found).getType();
-            boolean ok = t instanceof ArrowType.Int
-                    || (t instanceof ArrowType.FloatingPoint fp && fp.getPrecision() != FloatingPointPrecision.HALF);
+            Field field = fields.get(found);
+            ArrowType t = field.getType();
+            if (field.getDictionary() != null) {
+                throw new InvalidDataException(file + ": column '" + name + "' is dictionary-encoded (" + t
+                        + " indices into a dictionary); only numeric columns (integer, floating point, decimal) are read, "
+                        + "not dictionary-encoded ones: write it as a plain column", -1, name);
+            }
+            boolean ok = t instanceof ArrowType.Int || t instanceof ArrowType.FloatingPoint
+                    || (t instanceof ArrowType.Decimal d && (d.getBitWidth() == 128 || d.getBitWidth() == 256));
             if (!ok) {
                 throw new InvalidDataException(file + ": column '" + name + "' has type " + t
-                        + "; only float64, float32 and integer columns can be fitted", -1, name);
+                        + "; only numeric columns (integer, floating point, decimal) are read", -1, name);
             }
             idx[c] = found;
         }
@@ -153,31 +174,75 @@ final class BatchConverter {
                 out[i] = b.getLong(8L * i);
             }
         } else if (v instanceof SmallIntVector s) {
+            var b = s.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = s.isNull(i) ? Double.NaN : s.get(i);
+                out[i] = b.getShort(2L * i);
             }
         } else if (v instanceof TinyIntVector t) {
+            var b = t.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = t.isNull(i) ? Double.NaN : t.get(i);
+                out[i] = b.getByte(i);
             }
         } else if (v instanceof UInt1Vector u) {
+            var b = u.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = u.isNull(i) ? Double.NaN : u.getValueAsLong(i);
+                out[i] = b.getByte(i) & 0xff;
             }
         } else if (v instanceof UInt2Vector u) {
+            var b = u.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = u.isNull(i) ? Double.NaN : u.get(i);
+                out[i] = b.getShort(2L * i) & 0xffff;
             }
         } else if (v instanceof UInt4Vector u) {
+            var b = u.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = u.isNull(i) ? Double.NaN : u.getValueAsLong(i);
+                out[i] = b.getInt(4L * i) & 0xffffffffL;
             }
         } else if (v instanceof UInt8Vector u) {
+            var b = u.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = u.isNull(i) ? Double.NaN : u.getObjectNoOverflow(i).doubleValue();
+                out[i] = ParquetNumeric.unsigned(b.getLong(8L * i));
             }
+        } else if (v instanceof Float2Vector h) {
+            var b = h.getDataBuffer();
+            for (int i = 0; i < n; i++) {
+                out[i] = ParquetNumeric.float16(b.getShort(2L * i));
+            }
+        } else if (v instanceof DecimalVector d) {
+            copyDecimal(d, d.getScale(), 2, out, n);
+        } else if (v instanceof Decimal256Vector d) {
+            copyDecimal(d, d.getScale(), 4, out, n);
         } else {
             throw new IllegalStateException("unexpected vector " + v.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Decimal128 ({@code words} = 2) or decimal256 (4): little-endian two's-complement unscaled values.
+     * Those that fit a long (the upper words only repeat its sign) are scaled without allocating; wider ones
+     * go through BigDecimal. Either way the result is the correctly rounded double. Null slots are read too
+     * (the policy decides about them afterwards).
+     */
+    private static void copyDecimal(org.apache.arrow.vector.BaseFixedWidthVector d, int scale, int words, double[] out,
+            int n) {
+        var b = d.getDataBuffer();
+        int width = 8 * words;
+        for (int i = 0; i < n; i++) {
+            long at = (long) width * i;
+            long low = b.getLong(at);
+            boolean fits = true;
+            for (int w = 1; w < words && fits; w++) {
+                fits = b.getLong(at + 8L * w) == (low >> 63);
+            }
+            if (fits) {
+                out[i] = ParquetNumeric.decimal(low, scale);
+            } else {
+                byte[] be = new byte[width];
+                for (int k = 0; k < width; k++) {
+                    be[k] = b.getByte(at + width - 1 - k);
+                }
+                out[i] = new java.math.BigDecimal(new java.math.BigInteger(be), scale).doubleValue();
+            }
         }
     }
 }

@@ -81,6 +81,13 @@ final class MappedBatches {
         return -1;
     }
 
+    /** Whether {@link Window#read} handles the field: plain integers, float32 and float64. */
+    static boolean fast(Field f) {
+        ArrowType t = f.getType();
+        return f.getDictionary() == null && (t instanceof ArrowType.Int
+                || (t instanceof ArrowType.FloatingPoint fp && fp.getPrecision() != FloatingPointPrecision.HALF));
+    }
+
     /** The layout of one batch from its metadata, or null when the schema is not flat. */
     static Layout layout(Schema schema, RecordBatch rb, long bodyStart) {
         List<Field> fields = schema.getFields();
@@ -96,7 +103,7 @@ final class MappedBatches {
                 return null;
             }
             nulls[f] = rb.nodes(f).nullCount();
-            offsets[f] = count == 2 ? bodyStart + rb.buffers(buffer + 1).offset() : -1;
+            offsets[f] = count == 2 && fast(fields.get(f)) ? bodyStart + rb.buffers(buffer + 1).offset() : -1;
             buffer += count;
         }
         if (buffer != rb.buffersLength()) {
@@ -164,7 +171,7 @@ final class MappedBatches {
         }
 
         private static double unsignedLong(long v) {
-            return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
+            return ParquetNumeric.unsigned(v);
         }
 
         static int width(ArrowType type) {

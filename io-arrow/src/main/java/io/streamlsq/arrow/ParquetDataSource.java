@@ -76,23 +76,72 @@ public final class ParquetDataSource implements DataSource {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }
+        ArrowFileDataSource.requireRegularFile(path);
         if (Files.size(path) == 0) {
             throw new InvalidDataException(path + " is empty");
         }
-        checkMagic(path);
-        try (ParquetFileReader r = reader(path)) {
+        long footerStart = checkMagic(path);
+        ParquetFileReader r;
+        try {
+            r = reader(path);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InvalidDataException ide) {
+                throw ide;
+            }
+            throw new InvalidDataException(path + ": the Parquet footer is damaged (it cannot be decoded: " + cause(e) + ")");
+        }
+        try (r) {
             List<BlockMetaData> blocks = r.getRowGroups();
-            for (int g = 0; g < blocks.size(); g++) {
-                if (blocks.get(g).getRowCount() > Integer.MAX_VALUE - 8) {
-                    throw new InvalidDataException(path + ": row group " + g + " has " + blocks.get(g).getRowCount()
-                            + " rows; at most " + (Integer.MAX_VALUE - 8) + " per row group can be read");
+            checkRowGroups(path, blocks, footerStart);
+            MessageType schema = r.getFooter().getFileMetaData().getSchema();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Type t : schema.getFields()) {
+                if (!seen.add(t.getName())) {
+                    throw new InvalidDataException(path + ": column name '" + t.getName() + "' appears twice", -1, t.getName());
                 }
             }
-            return new ParquetDataSource(path, policy, r.getFooter().getFileMetaData().getSchema(),
-                    r.getFooter().getFileMetaData().getCreatedBy(), blocks);
+            return new ParquetDataSource(path, policy, schema, r.getFooter().getFileMetaData().getCreatedBy(), blocks);
+        } catch (InvalidDataException e) {
+            throw e;
         } catch (RuntimeException e) {
-            throw new InvalidDataException(path + " is not a readable Parquet file (truncated or corrupt?): " + e.getMessage());
+            throw new InvalidDataException(path + ": the Parquet footer is damaged (" + cause(e) + ")");
         }
+    }
+
+    /**
+     * The footer's row groups against the file: row counts in range, every column chunk inside the data
+     * region (between the leading PAR1 and the footer), so that a damaged footer is refused here rather than
+     * read as other bytes.
+     */
+    private static void checkRowGroups(Path path, List<BlockMetaData> blocks, long footerStart) {
+        for (int g = 0; g < blocks.size(); g++) {
+            BlockMetaData b = blocks.get(g);
+            if (b.getRowCount() < 0 || b.getRowCount() > Integer.MAX_VALUE - 8) {
+                throw new InvalidDataException(path + ": row group " + g + " has " + b.getRowCount()
+                        + " rows; at most " + (Integer.MAX_VALUE - 8) + " per row group can be read"
+                        + (b.getRowCount() < 0 ? " (the footer is damaged)" : ""));
+            }
+            for (var c : b.getColumns()) {
+                long start = c.getStartingPos();
+                long size = c.getTotalSize();
+                if (start < 4 || size < 0 || start + size > footerStart || c.getValueCount() < 0) {
+                    throw new InvalidDataException(path + ": the Parquet footer is damaged: row group " + g + " column '"
+                            + c.getPath().toDotString() + "' says its " + size + " bytes start at offset " + start
+                            + " with " + c.getValueCount() + " values, but the data lie between offsets 4 and " + footerStart);
+                }
+            }
+        }
+    }
+
+    /** The innermost cause's type and message, for a one-line message. */
+    static String cause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        String s = t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        return t == e ? s : (e.getMessage() == null ? "" : e.getMessage() + "; ") + s;
     }
 
     private static ParquetFileReader reader(Path path) throws IOException {
@@ -100,8 +149,11 @@ public final class ParquetDataSource implements DataSource {
                 .withCodecFactory(new ParquetCodecs(path.toString())).build());
     }
 
-    /** A Parquet file starts and ends with "PAR1"; a truncated one has lost its footer. */
-    private static void checkMagic(Path path) throws IOException {
+    /**
+     * A Parquet file starts and ends with "PAR1"; a truncated one has lost its footer. Returns where the footer
+     * starts (by the footer length stored before the final PAR1).
+     */
+    private static long checkMagic(Path path) throws IOException {
         long size = Files.size(path);
         byte[] head = new byte[4];
         byte[] tail = new byte[4];
@@ -116,6 +168,16 @@ public final class ParquetDataSource implements DataSource {
             throw new InvalidDataException(path + " is not a complete Parquet file (the PAR1 markers at its start and "
                     + "end are missing: truncated or not Parquet)");
         }
+        byte[] len = new byte[4];
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ch.read(java.nio.ByteBuffer.wrap(len), size - 8);
+        }
+        long footer = java.nio.ByteBuffer.wrap(len).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+        if (footer == 0 || footer > size - 12) {
+            throw new InvalidDataException(path + ": the Parquet footer is damaged (its length field says " + footer
+                    + " bytes; the file has " + size + ")");
+        }
+        return size - 8 - footer;
     }
 
     @Override
@@ -170,8 +232,11 @@ public final class ParquetDataSource implements DataSource {
         ParquetFileReader r;
         try {
             r = reader(path);
-        } catch (RuntimeException e) {
-            throw new InvalidDataException(path + " could not be opened (truncated or corrupt?): " + e.getMessage());
+        } catch (InvalidDataException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidDataException(path + " could not be opened again (changed since it was opened? damaged?): "
+                    + cause(e));
         }
         return new Cursor(r, columns, descriptors, numerics, firstChunk);
     }
@@ -210,9 +275,11 @@ public final class ParquetDataSource implements DataSource {
             PageReadStore store;
             try {
                 store = reader.readRowGroup(g);
-            } catch (RuntimeException e) {
-                throw new InvalidDataException(path + ": row group " + g + " could not be read (truncated or corrupt?): "
-                        + e.getMessage());
+            } catch (InvalidDataException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidDataException(path + ": row group " + g + " could not be read (a damaged footer or "
+                        + "column chunk): " + cause(e).replace(String.valueOf(reader.getFile()), "the file"));
             }
             if (store == null || store.getRowCount() != n) {
                 throw new InvalidDataException(path + ": row group " + g + " is missing or holds "
@@ -236,7 +303,7 @@ public final class ParquetDataSource implements DataSource {
             } catch (InvalidDataException e) {
                 throw e;
             } catch (RuntimeException | IOException e) {
-                throw new InvalidDataException(path + ": row group " + g + " could not be decoded (corrupt?): " + e);
+                throw new InvalidDataException(path + ": row group " + g + " could not be decoded (damaged?): " + cause(e));
             }
             int kept = n;
             if (policy == InvalidRows.SKIP) {

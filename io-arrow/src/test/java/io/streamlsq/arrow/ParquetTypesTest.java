@@ -264,4 +264,36 @@ class ParquetTypesTest {
             }
         }
     }
+
+    @Test
+    void duplicateColumnNamesAreRefused() throws IOException {
+        for (PrimitiveTypeName t : List.of(PrimitiveTypeName.DOUBLE, PrimitiveTypeName.INT64)) {
+            MessageType schema = new MessageType("m", Types.required(t).named("x"), Types.required(PrimitiveTypeName.DOUBLE)
+                    .named("y"), Types.required(t).named("x"));
+            Path f = dir.resolve("dup-" + t + ".parquet");
+            try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(f)).withType(schema)
+                    .withConf(new PlainParquetConfiguration()).withCompressionCodec(CompressionCodecName.UNCOMPRESSED).build()) {
+                for (int i = 0; i < 10; i++) {
+                    Group g = new SimpleGroupFactory(schema).newGroup();
+                    if (t == PrimitiveTypeName.DOUBLE) {
+                        g.add(0, 100.0 * i);
+                        g.add(1, 1.0);
+                        g.add(2, (double) i);
+                    } else {
+                        g.add(0, 100L * i);
+                        g.add(1, 1.0);
+                        g.add(2, (long) i);
+                    }
+                    w.write(g);
+                }
+            }
+            InvalidDataException e = assertThrows(InvalidDataException.class, () -> {
+                try (ParquetDataSource s = ParquetDataSource.open(f, InvalidRows.REFUSE)) {
+                    read(s, "x");
+                }
+            });
+            assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("column name 'x' appears twice"),
+                    e.getMessage());
+        }
+    }
 }
