@@ -1,6 +1,8 @@
 package io.streamlsq.hdf5;
 
 import io.jhdf.HdfFile;
+import io.jhdf.Superblock;
+import io.jhdf.exceptions.HdfInvalidPathException;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
@@ -24,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * 1-D numeric datasets of an HDF5 file, named by path ({@code /data/x}), read in slices of
  * {@code chunkRows} rows (jhdf; chunked and compressed datasets included). Random access: each cursor
  * opens the file for itself, so workers read their own slices. The datasets used must have the same
- * length. A file whose superblock says it is longer than it is (truncated) is refused.
+ * length. Every chunk of the datasets used must be in the file (HDF5 itself reads a chunk its index does not
+ * list as the fill value; here that is refused when the source is opened), Fletcher-32 checksums are verified,
+ * and a truncated or damaged file is refused with one line naming the file (see {@link Hdf5Column}).
  */
 public final class Hdf5DataSource implements DataSource {
     private final Path path;
@@ -47,37 +51,39 @@ public final class Hdf5DataSource implements DataSource {
 
     /**
      * @param used the dataset paths the fit reads (a leading {@code /} is added when missing); they must
-     *     exist, be 1-D and numeric, and have the same length
+     *     exist, be 1-D with float or integer elements, have the same length, and have all their data in the file
+     * @throws IllegalArgumentException if a dataset is missing or cannot be fitted (its shape or HDF5 type named)
+     * @throws InvalidDataException if the file is empty, truncated or damaged (one line naming the file and
+     *     what is damaged: the superblock, the metadata, or a dataset's chunk and rows)
      */
     public static Hdf5DataSource open(Path path, List<String> used, int chunkRows, InvalidRows policy) throws IOException {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }
-        if (Files.size(path) == 0) {
+        long size = Files.size(path);
+        if (size == 0) {
             throw new InvalidDataException(path + " is empty");
         }
-        try (HdfFile file = openChecked(path)) {
-            Map<String, Long> all = new LinkedHashMap<>();
-            walk(file, all);
+        HdfFile file = openFile(path, size);
+        try (file) {
+            long eof = endOfFile(file);
+            RuntimeException failure = null;
             Map<String, Long> chosen = new LinkedHashMap<>();
-            long length = -1;
-            for (String u : used) {
-                String p = normalize(u);
-                Long len = all.get(p);
-                if (len == null) {
-                    throw new IllegalArgumentException("dataset '" + p + "' not found in " + path
-                            + " (or not a 1-D numeric dataset); 1-D numeric datasets: " + String.join(", ", all.keySet()));
+            try {
+                for (Hdf5Column c : columns(path, file, used, size, chosen)) {
+                    c.verify();
                 }
-                if (length >= 0 && len != length) {
-                    throw new InvalidDataException(path + ": dataset '" + p + "' has " + len + " rows but '"
-                            + chosen.keySet().iterator().next() + "' has " + length + "; the datasets of a fit must have the same length");
-                }
-                length = len;
-                chosen.put(p, len);
+            } catch (RuntimeException | StackOverflowError e) {
+                failure = Hdf5Errors.isJhdfFailure(e) ? Hdf5Errors.damaged(path, e) : (RuntimeException) e;
             }
-            return new Hdf5DataSource(path, chunkRows, policy, chosen, Math.max(length, 0));
-        } catch (io.jhdf.exceptions.HdfException e) {
-            throw new InvalidDataException(path + " is not a readable HDF5 file (truncated or corrupt?): " + e.getMessage());
+            if (eof > size) {
+                throw beyondTheEnd(path, file, eof, size, failure);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            long length = chosen.isEmpty() ? 0 : chosen.values().iterator().next();
+            return new Hdf5DataSource(path, chunkRows, policy, chosen, length);
         }
     }
 
@@ -86,30 +92,111 @@ public final class Hdf5DataSource implements DataSource {
         return dataset.startsWith("/") ? dataset : "/" + dataset;
     }
 
-    private static HdfFile openChecked(Path path) throws IOException {
-        HdfFile file = new HdfFile(path);
-        long eof = file.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
-        if (eof > Files.size(path)) {
-            file.close();
-            throw new InvalidDataException(path + " is truncated: its superblock says it has " + eof + " bytes but it has "
-                    + Files.size(path));
+    private static HdfFile openFile(Path path, long size) {
+        try {
+            return new HdfFile(path);
+        } catch (RuntimeException | StackOverflowError e) {
+            String m = Hdf5Errors.brief(e);
+            if (size < 100) {
+                throw new InvalidDataException(path + " is truncated or not an HDF5 file: it has only " + size + " bytes (" + m + ")");
+            }
+            if (m.contains("No valid HDF5 signature")) {
+                throw new InvalidDataException(path + " is not an HDF5 file (no HDF5 signature)");
+            }
+            throw new InvalidDataException(path + ": HDF5 metadata is damaged (superblock or root group): " + m);
         }
-        return file;
+    }
+
+    /**
+     * The superblock says the file is longer than it is. Truncated if the superblock is otherwise plausible and
+     * something in the file cannot be read (the whole tree is walked for evidence). If everything reads, an
+     * end-of-file address one bit away from the size by 4 KiB or more is a damaged superblock; a smaller one-bit
+     * difference cannot be told from a file that lost a few unused bytes at its end, and the message says both.
+     */
+    private static InvalidDataException beyondTheEnd(Path path, HdfFile file, long eof, long size, RuntimeException failure) {
+        String evidence = failure != null ? failure.getMessage().replace(path + ": ", "") : Hdf5Tree.firstFailure(file, size);
+        boolean plausible = plausible(file, size);
+        String says = "its superblock says it has " + eof + " bytes but it has " + size;
+        if (evidence != null && plausible) {
+            return new InvalidDataException(path + " is truncated: " + says + " (" + evidence + ")");
+        }
+        if (evidence != null) {
+            return new InvalidDataException(path + ": HDF5 metadata is damaged: the superblock is damaged: " + says
+                    + " (" + evidence + ")");
+        }
+        long diff = eof - size;
+        boolean oneBit = (eof ^ size) == diff && Long.bitCount(diff) == 1;
+        if (!plausible || oneBit && diff >= 4096) {
+            return new InvalidDataException(path + ": HDF5 metadata is damaged: the superblock is damaged: " + says
+                    + ", and everything in the file reads");
+        }
+        if (oneBit) {
+            return new InvalidDataException(path + " is truncated or its superblock is damaged: " + says
+                    + " (everything else in the file reads)");
+        }
+        return new InvalidDataException(path + " is truncated: " + says + " (the bytes cut off held nothing this reader reads)");
+    }
+
+    /** The end-of-file address of the superblock, in bytes from the start of the file. */
+    private static long endOfFile(HdfFile file) {
+        Superblock sb = file.getHdfBackingStorage().getSuperblock();
+        return sb.getBaseAddressByte() + sb.getEndOfFileAddress();
+    }
+
+    /** The superblock's fields other than the end-of-file address are what an HDF5 writer writes. */
+    private static boolean plausible(HdfFile file, long size) {
+        Superblock sb = file.getHdfBackingStorage().getSuperblock();
+        boolean sizes = (sb.getSizeOfOffsets() == 8 || sb.getSizeOfOffsets() == 4) && (sb.getSizeOfLengths() == 8
+                || sb.getSizeOfLengths() == 4);
+        return sizes && sb.getBaseAddressByte() >= 0 && sb.getBaseAddressByte() < size && sb.getEndOfFileAddress() < (1L << 48);
+    }
+
+    /**
+     * The columns for {@code used}, in order; puts each one's length in {@code lengths}.
+     *
+     * @throws Hdf5Errors.NotFittable for a dataset that is not there or cannot be fitted
+     */
+    private static List<Hdf5Column> columns(Path path, HdfFile file, List<String> used, long size, Map<String, Long> lengths) {
+        List<Hdf5Column> out = new ArrayList<>();
+        for (String u : used) {
+            String p = normalize(u);
+            Hdf5Column c = Hdf5Column.of(path, p, dataset(path, file, p), size);
+            if (!lengths.isEmpty() && c.rows() != lengths.values().iterator().next()) {
+                String first = lengths.keySet().iterator().next();
+                throw new InvalidDataException(path + ": dataset '" + p + "' has " + c.rows() + " rows but '" + first
+                        + "' has " + lengths.get(first) + "; the datasets of a fit must have the same length");
+            }
+            lengths.put(p, c.rows());
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static Dataset dataset(Path path, HdfFile file, String p) {
+        Node n;
+        try {
+            n = file.getByPath(p);
+        } catch (HdfInvalidPathException e) {
+            n = null;
+        }
+        if (!(n instanceof Dataset d)) {
+            Map<String, Long> all = new LinkedHashMap<>();
+            walk(file, all);
+            throw new Hdf5Errors.NotFittable("dataset '" + p + "' not found in " + path + (n == null ? "" : " (it is a group)")
+                    + "; 1-D numeric datasets: " + String.join(", ", all.keySet()));
+        }
+        return d;
     }
 
     private static void walk(Group g, Map<String, Long> out) {
         for (Node n : g.getChildren().values()) {
             if (n instanceof Group child) {
                 walk(child, out);
-            } else if (n instanceof Dataset d && !d.isScalar() && d.getDimensions().length == 1 && numeric(d.getJavaType())) {
+            } else if (n instanceof Dataset d && !d.isScalar() && d.getDimensions().length == 1
+                    && ElementType.of(d.getDataType()) != null) {
                 out.put(d.getPath().startsWith("/") ? d.getPath() : "/" + d.getPath(), d.getDimensionsAsLong()[0]);
             }
         }
-    }
-
-    private static boolean numeric(Class<?> t) {
-        return t == double.class || t == float.class || t == int.class || t == long.class || t == short.class
-                || t == byte.class;
     }
 
     @Override
@@ -196,22 +283,27 @@ public final class Hdf5DataSource implements DataSource {
 
     private final class Cursor implements ChunkCursor {
         private final HdfFile file;
-        private final Dataset[] sets;
-        private final List<String> wanted;
+        private final List<Hdf5Column> readers;
         private final double[][] columns;
         private final Chunk chunk;
         private long next;
 
         Cursor(List<String> wanted, long firstChunk) throws IOException {
-            this.wanted = wanted;
-            this.file = openChecked(path);
-            this.sets = new Dataset[wanted.size()];
-            for (int c = 0; c < sets.length; c++) {
-                sets[c] = (Dataset) file.getByPath(wanted.get(c));
+            long size = Files.size(path);
+            this.file = openFile(path, size);
+            try {
+                if (endOfFile(file) > size) {
+                    throw new InvalidDataException(path + " is truncated: its superblock says it has " + endOfFile(file)
+                            + " bytes but it has " + size);
+                }
+                this.readers = columns(path, file, wanted, size, new LinkedHashMap<>());
+            } catch (RuntimeException | StackOverflowError e) {
+                file.close();
+                throw Hdf5Errors.isJhdfFailure(e) ? Hdf5Errors.damaged(path, e) : (RuntimeException) e;
             }
             this.columns = new double[wanted.size()][maxChunkRows()];
             this.chunk = new Chunk(wanted.size());
-            for (int c = 0; c < sets.length; c++) {
+            for (int c = 0; c < columns.length; c++) {
                 chunk.setColumn(c, columns[c]);
             }
             this.next = firstChunk;
@@ -224,15 +316,12 @@ public final class Hdf5DataSource implements DataSource {
                 return null;
             }
             int len = (int) Math.min(chunkRows, rows - start);
-            for (int c = 0; c < sets.length; c++) {
-                Object slice;
+            for (int c = 0; c < columns.length; c++) {
                 try {
-                    slice = sets[c].getData(new long[] {start}, new int[] {len});
-                } catch (RuntimeException e) {
-                    throw new InvalidDataException(path + ": dataset '" + wanted.get(c) + "' rows " + start + ".."
-                            + (start + len - 1) + " are unreadable (truncated or corrupt?): " + e.getMessage());
+                    readers.get(c).read(start, len, columns[c]);
+                } catch (RuntimeException | StackOverflowError e) {
+                    throw Hdf5Errors.isJhdfFailure(e) ? Hdf5Errors.damaged(path, e) : (RuntimeException) e;
                 }
-                widen(slice, columns[c], len);
             }
             int n = len;
             if (policy == InvalidRows.SKIP) {
@@ -264,34 +353,6 @@ public final class Hdf5DataSource implements DataSource {
         @Override
         public void close() {
             file.close();
-        }
-    }
-
-    private static void widen(Object slice, double[] out, int n) {
-        if (slice instanceof double[] d) {
-            System.arraycopy(d, 0, out, 0, n);
-        } else if (slice instanceof float[] f) {
-            for (int i = 0; i < n; i++) {
-                out[i] = f[i];
-            }
-        } else if (slice instanceof int[] a) {
-            for (int i = 0; i < n; i++) {
-                out[i] = a[i];
-            }
-        } else if (slice instanceof long[] a) {
-            for (int i = 0; i < n; i++) {
-                out[i] = a[i];
-            }
-        } else if (slice instanceof short[] a) {
-            for (int i = 0; i < n; i++) {
-                out[i] = a[i];
-            }
-        } else if (slice instanceof byte[] a) {
-            for (int i = 0; i < n; i++) {
-                out[i] = a[i];
-            }
-        } else {
-            throw new IllegalStateException("unexpected HDF5 slice type " + slice.getClass());
         }
     }
 }
