@@ -102,7 +102,8 @@ final class H5Tree {
     /** Writes the tree to {@code file} (a new file) with its digest on the root. */
     void write(Path file) {
         attr("/", DIGEST, digest());
-        try (WritableHdfFile f = HdfFile.write(file)) {
+        WritableHdfFile f = HdfFile.write(file);
+        try {
             Map<String, WritableGroup> groups = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : datasets.entrySet()) {
                 String path = e.getKey();
@@ -116,6 +117,10 @@ final class H5Tree {
                     putAttributes(e.getKey().equals("/") ? f : group(f, groups, e.getKey()), e.getValue());
                 }
             }
+            f.close();
+        } catch (RuntimeException e) {
+            io.streamlsq.hdf5.JhdfWriting.closeAfterFailure(f);
+            throw e;
         }
     }
 

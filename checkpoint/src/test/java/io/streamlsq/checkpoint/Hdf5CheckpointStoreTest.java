@@ -109,55 +109,63 @@ class Hdf5CheckpointStoreTest {
     @Test
     void rotationKeepsTheNewestTwoAndNoTemporaryFile() throws IOException {
         Path dir = tmp.resolve("rot");
-        Hdf5CheckpointStore store = Hdf5CheckpointStore.open(dir);
-        orchestrator(FitOptions.defaults()).fit(problem(30_000, OSC), Checkpointing.to(store, EVERY_4_CHUNKS));
-        List<Path> files = store.files();
+        List<Path> files;
+        try (Hdf5CheckpointStore store = Hdf5CheckpointStore.open(dir)) {
+            orchestrator(FitOptions.defaults()).fit(problem(30_000, OSC), Checkpointing.to(store, EVERY_4_CHUNKS));
+            files = store.files();
+        }
         assertEquals(2, files.size(), files.toString());
         try (var s = Files.list(dir)) {
-            assertEquals(2, s.count(), "no temporary files left");
+            assertEquals(List.of(".lock"), s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("ckpt-")).toList(),
+                    "no temporary files left, only the lock file");
         }
         long a = Long.parseLong(files.get(0).getFileName().toString().replaceAll("ckpt-(\\d+)\\.h5", "$1"));
         long b = Long.parseLong(files.get(1).getFileName().toString().replaceAll("ckpt-(\\d+)\\.h5", "$1"));
         assertEquals(a + 1, b);
         Files.writeString(dir.resolve(".ckpt-99.h5.tmp"), "torn write");
-        Hdf5CheckpointStore.open(dir);
+        Hdf5CheckpointStore.open(dir).close();
         assertTrue(Files.notExists(dir.resolve(".ckpt-99.h5.tmp")), "a torn temporary file is removed on open");
     }
 
     private Path twoCheckpoints() throws IOException {
         Path dir = tmp.resolve("two");
-        Hdf5CheckpointStore store = Hdf5CheckpointStore.open(dir);
-        orchestrator(FitOptions.defaults()).fit(problem(30_000, OSC), Checkpointing.to(store, EVERY_4_CHUNKS));
+        try (Hdf5CheckpointStore store = Hdf5CheckpointStore.open(dir)) {
+            orchestrator(FitOptions.defaults()).fit(problem(30_000, OSC), Checkpointing.to(store, EVERY_4_CHUNKS));
+        }
         return dir;
     }
 
     @Test
     void aTruncatedFileIsRefusedAtEveryOffsetAndTheStoreFallsBackToThePreviousOne() throws IOException {
         Path dir = twoCheckpoints();
-        Hdf5CheckpointStore store = Hdf5CheckpointStore.open(dir);
-        List<Path> files = store.files();
+        List<Path> files = Hdf5CheckpointStore.checkpointFiles(dir);
         Checkpoint previous = Hdf5CheckpointStore.read(files.get(0));
         byte[] whole = Files.readAllBytes(files.get(1));
         for (long cut : new long[] {0, 7, 40, 100, whole.length / 3, whole.length / 2, whole.length - 100, whole.length - 1}) {
             Files.write(files.get(1), java.util.Arrays.copyOf(whole, (int) cut));
             var e = assertThrows(CorruptCheckpointException.class, () -> Hdf5CheckpointStore.read(files.get(1)), "cut " + cut);
             assertTrue(e.getMessage().contains(files.get(1).toString()), e.getMessage());
-            Hdf5CheckpointStore fresh = Hdf5CheckpointStore.open(dir);
-            Checkpoint c = fresh.latest().orElseThrow();
-            assertEquals(previous.where(), c.where(), "fell back at cut " + cut);
-            assertEquals(1, fresh.warnings().size());
-            assertTrue(fresh.warnings().get(0).contains("using the previous checkpoint " + files.get(0).getFileName()),
-                    fresh.warnings().get(0));
+            try (Hdf5CheckpointStore fresh = Hdf5CheckpointStore.open(dir)) {
+                Checkpoint c = fresh.latest().orElseThrow();
+                assertEquals(previous.where(), c.where(), "fell back at cut " + cut);
+                assertEquals(1, fresh.warnings().size());
+                assertTrue(fresh.warnings().get(0).contains("using the previous checkpoint " + files.get(0).getFileName()),
+                        fresh.warnings().get(0));
+            }
         }
         Files.write(files.get(0), java.util.Arrays.copyOf(whole, 500));
-        var e = assertThrows(CorruptCheckpointException.class, () -> Hdf5CheckpointStore.open(dir).latest());
+        var e = assertThrows(CorruptCheckpointException.class, () -> {
+            try (Hdf5CheckpointStore s = Hdf5CheckpointStore.open(dir)) {
+                s.latest();
+            }
+        });
         assertTrue(e.getMessage().startsWith("no readable checkpoint in " + dir), e.getMessage());
     }
 
     @Test
     void aFlippedByteAnywhereIsCaughtByTheDigestOrTheStructureChecks() throws IOException {
         Path dir = twoCheckpoints();
-        Path f = Hdf5CheckpointStore.open(dir).files().get(1);
+        Path f = Hdf5CheckpointStore.checkpointFiles(dir).get(1);
         byte[] whole = Files.readAllBytes(f);
         SplittableRandom rng = new SplittableRandom(3);
         int caught = 0;
@@ -179,7 +187,7 @@ class Hdf5CheckpointStoreTest {
     @Test
     void anUnknownMajorVersionOrAnotherFormatIsRefusedSayingWhich() throws IOException {
         Path dir = twoCheckpoints();
-        Checkpoint c = Hdf5CheckpointStore.read(Hdf5CheckpointStore.open(dir).files().get(1));
+        Checkpoint c = Hdf5CheckpointStore.read(Hdf5CheckpointStore.checkpointFiles(dir).get(1));
         H5Tree t = CheckpointCodec.encode(c, 1, "2026-01-01T00:00:00Z");
         t.attr("/", "version", "4.0");
         Path v4 = tmp.resolve("v4.h5");
@@ -224,11 +232,12 @@ class Hdf5CheckpointStoreTest {
             // all phases
         }
         Path dir = tmp.resolve("schedule");
-        PhaseSchedule first = new PhaseSchedule(p, specs, PassExecutor.sequential(), Ticker.system(), List.of())
-                .checkpointing(Checkpointing.to(Hdf5CheckpointStore.open(dir), EVERY_4_CHUNKS));
-        first.runNext();
-        first.runNext();
-        first = null; // dropped
+        try (Hdf5CheckpointStore firstStore = Hdf5CheckpointStore.open(dir)) {
+            PhaseSchedule first = new PhaseSchedule(p, specs, PassExecutor.sequential(), Ticker.system(), List.of())
+                    .checkpointing(Checkpointing.to(firstStore, EVERY_4_CHUNKS));
+            first.runNext();
+            first.runNext();
+        } // dropped: the process that ran it ended
         PhaseSchedule reopened = new PhaseSchedule(p, specs, PassExecutor.sequential(), Ticker.system(), List.of());
         reopened.restore(Hdf5CheckpointStore.existing(dir));
         assertEquals(List.of(PhaseSchedule.State.COMPLETED, PhaseSchedule.State.COMPLETED, PhaseSchedule.State.PENDING,
