@@ -22,10 +22,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
-import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
-import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -88,28 +85,41 @@ public final class ArrowFileDataSource implements DataSource {
         if (Files.size(path) == 0) {
             throw new InvalidDataException(path + " is empty");
         }
+        long size = Files.size(path);
         try (BufferAllocator probe = allocator.newChildAllocator("arrow-footer " + path.getFileName(), 0, Long.MAX_VALUE);
                 FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
                 ArrowFileReader reader = new ArrowFileReader(ch, probe, CommonsCompressionFactory.INSTANCE)) {
-            Schema schema = reader.getVectorSchemaRoot().getSchema();
+            long footerStart = ArrowFileCheck.footerStart(path, ch, size);
+            Schema schema;
+            List<ArrowBlock> blocks;
+            List<ArrowBlock> dictionaryBlocks;
+            try {
+                schema = reader.getVectorSchemaRoot().getSchema();
+                blocks = reader.getRecordBlocks();
+                dictionaryBlocks = reader.getDictionaryBlocks();
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidDataException(path + ": the footer is damaged (it cannot be decoded: "
+                        + ParquetDataSource.cause(e) + ")");
+            }
             BatchConverter.requireUniqueNames(schema, path.toString());
-            List<ArrowBlock> blocks = reader.getRecordBlocks();
+            ArrowFileCheck.sameSchema(path, ch, schema, footerStart);
+            ArrowFileCheck.contiguous(path, ch, dictionaryBlocks, blocks, footerStart);
             int[] counts = new int[blocks.size()];
             MappedBatches.Layout[] layouts = new MappedBatches.Layout[blocks.size()];
+            long previousEnd = 8;
             for (int k = 0; k < counts.length; k++) {
                 ArrowBlock b = blocks.get(k);
-                if (b.getOffset() + b.getMetadataLength() + b.getBodyLength() > Files.size(path)) {
-                    throw new InvalidDataException(path + ": record batch " + k + " ends past the end of the file (truncated?)");
+                RecordBatch rb;
+                try {
+                    rb = ArrowFileCheck.block(path, ch, k, b, previousEnd, footerStart, schema);
+                } catch (RuntimeException e) {
+                    if (e instanceof InvalidDataException ide) {
+                        throw ide;
+                    }
+                    throw new InvalidDataException(path + ": the footer or record batch " + k + " is damaged: its "
+                            + "metadata cannot be decoded (" + ParquetDataSource.cause(e) + ")");
                 }
-                ch.position(b.getOffset());
-                MessageMetadataResult meta = MessageSerializer.readMessage(new ReadChannel(ch));
-                if (meta == null) {
-                    throw new InvalidDataException(path + ": record batch " + k + " has no metadata (corrupt file?)");
-                }
-                RecordBatch rb = (RecordBatch) meta.getMessage().header(new RecordBatch());
-                if (rb == null || rb.length() > Integer.MAX_VALUE) {
-                    throw new InvalidDataException(path + ": record batch " + k + " has unreadable metadata (corrupt file?)");
-                }
+                previousEnd = b.getOffset() + b.getMetadataLength() + b.getBodyLength();
                 counts[k] = (int) rb.length();
                 layouts[k] = MappedBatches.layout(schema, rb, b.getOffset() + b.getMetadataLength());
             }
@@ -117,8 +127,8 @@ public final class ArrowFileDataSource implements DataSource {
         } catch (InvalidDataException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new InvalidDataException(path + " is not a readable Arrow IPC file (truncated or corrupt?): "
-                    + e.getMessage());
+            throw new InvalidDataException(path + " could not be read as an Arrow IPC file (damaged?): "
+                    + ParquetDataSource.cause(e));
         }
     }
 

@@ -16,7 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
+import java.nio.channels.Channels;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.MessageChannelReader;
+import org.apache.arrow.vector.ipc.message.MessageResult;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -101,11 +105,43 @@ public final class ArrowStreamDataSource implements DataSource {
         InputStream in = null;
         try {
             in = new BufferedInputStream(Files.newInputStream(path), 1 << 20);
-            ArrowStreamReader reader = new ArrowStreamReader(in, child, CommonsCompressionFactory.INSTANCE);
-            return new ReaderCursor(path.toString(), reader, columns, fields, policy, skipped, firstChunk, in, child);
+            EndMarkerReader messages = new EndMarkerReader(new ReadChannel(Channels.newChannel(in)), child);
+            ArrowStreamReader reader = new ArrowStreamReader(messages, child, CommonsCompressionFactory.INSTANCE);
+            return new ReaderCursor(path.toString(), reader, columns, fields, policy, skipped, firstChunk,
+                    messages::sawEndMarker, in, child);
         } catch (IOException | RuntimeException e) {
             ArrowFileDataSource.closeQuietly(in, child);
             throw e;
+        }
+    }
+
+    /**
+     * Tells the end-of-stream marker (0xFFFFFFFF 0x00000000, or the legacy 0x00000000) from the plain end of
+     * the bytes: the stock reader treats both as the end, but a stream without its marker is incomplete (cut
+     * on a batch boundary, or its writer never finished).
+     */
+    static final class EndMarkerReader extends MessageChannelReader {
+        private boolean sawEndMarker;
+
+        EndMarkerReader(ReadChannel in, BufferAllocator allocator) {
+            super(in, allocator);
+        }
+
+        @Override
+        public MessageResult readNext() throws IOException {
+            long before = in.bytesRead();
+            MessageResult r = super.readNext();
+            if (r == null) {
+                // the stock reader returns null after reading 4 zero bytes (legacy marker), 8 bytes (marker), or
+                // fewer than 4 bytes (the end of the input)
+                long n = in.bytesRead() - before;
+                sawEndMarker = n == 4 || n == 8;
+            }
+            return r;
+        }
+
+        boolean sawEndMarker() {
+            return sawEndMarker;
         }
     }
 

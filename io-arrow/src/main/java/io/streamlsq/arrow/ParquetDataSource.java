@@ -359,6 +359,11 @@ public final class ParquetDataSource implements DataSource {
                 }
                 org.apache.parquet.bytes.ByteBufferInputStream in = bytes.toInputStream();
                 if (enc == org.apache.parquet.column.Encoding.PLAIN) {
+                    if (type.width > 0 && in.available() != (long) count * type.width) {
+                        throw new InvalidDataException(path + ": row group " + g + " column '" + d.getPath()[0] + "': a page of "
+                                + count + " values holds " + in.available() + " bytes, not " + count + " x " + type.width
+                                + " (a damaged footer or page header)");
+                    }
                     type.plain(in.slice(type.width < 0 ? (int) in.available() : count * type.width), out, i, count);
                 } else if ((enc == org.apache.parquet.column.Encoding.RLE_DICTIONARY
                         || enc == org.apache.parquet.column.Encoding.PLAIN_DICTIONARY) && dict != null) {
@@ -457,6 +462,10 @@ public final class ParquetDataSource implements DataSource {
         /** A dictionary page's values (PLAIN), as doubles. */
         private double[] dictionary(org.apache.parquet.column.page.DictionaryPage dp, ParquetNumeric type) throws IOException {
             int m = dp.getDictionarySize();
+            if (type.width > 0 && dp.getBytes().size() != (long) m * type.width) {
+                throw new InvalidDataException(path + ": a dictionary page of " + m + " values holds " + dp.getBytes().size()
+                        + " bytes, not " + m + " x " + type.width + " (a damaged footer or page header)");
+            }
             double[] v = new double[m];
             type.plain(dp.getBytes().toByteBuffer(), v, 0, m);
             return v;

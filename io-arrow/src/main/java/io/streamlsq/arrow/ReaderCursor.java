@@ -24,6 +24,7 @@ final class ReaderCursor implements ChunkCursor {
     private final BatchConverter converter;
     private final Map<Long, Long> skipped;
     private final AutoCloseable[] resources;
+    private final java.util.function.BooleanSupplier complete;
     private final Chunk chunk;
     private final List<FieldVector> vectors = new ArrayList<>();
     private long index;
@@ -32,10 +33,14 @@ final class ReaderCursor implements ChunkCursor {
     /**
      * @param fieldIndex positions in the reader's schema of the requested columns
      * @param skipped where the SKIP policy records, per batch, the rows it dropped
+     * @param complete asked when the reader has no more batches: whether the input ended as a complete stream
+     *     (false: refused as incomplete)
      * @param resources closed after the reader, in order
      */
     ReaderCursor(String file, ArrowReader reader, List<String> names, int[] fieldIndex, InvalidRows policy,
-            Map<Long, Long> skipped, long firstChunk, AutoCloseable... resources) throws IOException {
+            Map<Long, Long> skipped, long firstChunk, java.util.function.BooleanSupplier complete,
+            AutoCloseable... resources) throws IOException {
+        this.complete = complete;
         this.file = file;
         this.reader = reader;
         this.fieldIndex = fieldIndex;
@@ -55,12 +60,18 @@ final class ReaderCursor implements ChunkCursor {
     }
 
     private boolean load() throws IOException {
+        boolean loaded;
         try {
-            return reader.loadNextBatch();
+            loaded = reader.loadNextBatch();
         } catch (IOException | RuntimeException e) {
             throw new InvalidDataException(file + ": record batch " + index + " is unreadable (truncated or corrupt?): "
-                    + e.getMessage());
+                    + ParquetDataSource.cause(e));
         }
+        if (!loaded && !complete.getAsBoolean()) {
+            throw new InvalidDataException(file + " ends after " + index + " record batches without the Arrow "
+                    + "end-of-stream marker: the stream is incomplete (truncated, or its writer did not finish)");
+        }
+        return loaded;
     }
 
     @Override
