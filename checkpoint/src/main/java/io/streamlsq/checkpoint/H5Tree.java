@@ -159,10 +159,15 @@ final class H5Tree {
                         + "says the file ends at byte " + eof + " but it has " + size + " bytes");
             }
             walk(f, t);
-        } catch (HdfException | IllegalArgumentException | IllegalStateException | ClassCastException
-                | ArrayIndexOutOfBoundsException | NegativeArraySizeException | java.nio.BufferUnderflowException e) {
+        } catch (HdfException | IllegalArgumentException | IllegalStateException | ClassCastException | ArithmeticException
+                | IndexOutOfBoundsException | NegativeArraySizeException | java.nio.BufferUnderflowException
+                | StackOverflowError e) {
             throw new CorruptCheckpointException(file + " is not a readable HDF5 file (truncated or damaged): "
                     + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // a damaged length in an object header makes jhdf allocate that many bytes; a checkpoint is small
+            throw new CorruptCheckpointException(file + " is not a readable HDF5 file (damaged): a length in its "
+                    + "metadata asks for more memory than the heap has", e);
         }
         return t;
     }

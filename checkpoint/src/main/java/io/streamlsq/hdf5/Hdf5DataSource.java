@@ -73,7 +73,7 @@ public final class Hdf5DataSource implements DataSource {
                 for (Hdf5Column c : columns(path, file, used, size, chosen)) {
                     c.verify();
                 }
-            } catch (RuntimeException | StackOverflowError e) {
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 failure = Hdf5Errors.isJhdfFailure(e) ? Hdf5Errors.damaged(path, e) : (RuntimeException) e;
             }
             if (eof > size) {
@@ -95,7 +95,7 @@ public final class Hdf5DataSource implements DataSource {
     private static HdfFile openFile(Path path, long size) {
         try {
             return new HdfFile(path);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             String m = Hdf5Errors.brief(e);
             if (size < 100) {
                 throw new InvalidDataException(path + " is truncated or not an HDF5 file: it has only " + size + " bytes (" + m + ")");
@@ -297,7 +297,7 @@ public final class Hdf5DataSource implements DataSource {
                             + " bytes but it has " + size);
                 }
                 this.readers = columns(path, file, wanted, size, new LinkedHashMap<>());
-            } catch (RuntimeException | StackOverflowError e) {
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 file.close();
                 throw Hdf5Errors.isJhdfFailure(e) ? Hdf5Errors.damaged(path, e) : (RuntimeException) e;
             }

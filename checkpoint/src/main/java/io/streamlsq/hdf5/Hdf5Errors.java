@@ -39,12 +39,17 @@ final class Hdf5Errors {
 
     /** {@code FILE: HDF5 metadata is damaged: …}. */
     static InvalidDataException damaged(Path file, Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            // a damaged length in the metadata makes jhdf allocate that many bytes at once
+            return new InvalidDataException(file + ": HDF5 metadata is damaged: a length in it asks for more memory than "
+                    + "the heap has (or the heap is too small for this file)");
+        }
         return new InvalidDataException(file + ": HDF5 metadata is damaged: " + brief(e));
     }
 
     /** Whether {@code e} is one of the failures jhdf shows on a damaged or cut file (everything but our own refusals). */
     static boolean isJhdfFailure(Throwable e) {
         return !(e instanceof InvalidDataException || e instanceof NotFittable)
-                && (e instanceof RuntimeException || e instanceof StackOverflowError);
+                && (e instanceof RuntimeException || e instanceof StackOverflowError || e instanceof OutOfMemoryError);
     }
 }

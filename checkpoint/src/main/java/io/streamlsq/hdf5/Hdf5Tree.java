@@ -25,7 +25,7 @@ final class Hdf5Tree {
         try {
             walk(file, size);
             return null;
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             return Hdf5Errors.brief(e);
         }
     }

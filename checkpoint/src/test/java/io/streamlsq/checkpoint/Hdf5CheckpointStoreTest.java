@@ -163,6 +163,33 @@ class Hdf5CheckpointStoreTest {
     }
 
     @Test
+    void newestIsWhatAResumeUsesWithTheSkippedFilesAndNeedsNoLock() throws IOException {
+        // finding 40: lsq inspect DIR shows the checkpoint lsq resume DIR would use
+        Path dir = twoCheckpoints();
+        List<Path> files = Hdf5CheckpointStore.checkpointFiles(dir);
+        Hdf5CheckpointStore.Newest whole = Hdf5CheckpointStore.newest(dir);
+        assertEquals(files.get(1), whole.file());
+        assertEquals(List.of(), whole.warnings());
+        byte[] b = Files.readAllBytes(files.get(1));
+        Files.write(files.get(1), java.util.Arrays.copyOf(b, b.length / 2));
+        try (Hdf5CheckpointStore writer = Hdf5CheckpointStore.open(dir)) {
+            Hdf5CheckpointStore.Newest n = Hdf5CheckpointStore.newest(dir);
+            assertEquals(files.get(0), n.file(), "while a fit holds the directory");
+            assertEquals(Hdf5CheckpointStore.read(files.get(0)).where(), n.checkpoint().where());
+            assertEquals(1, n.warnings().size());
+            assertTrue(n.warnings().get(0).contains(files.get(1).toString())
+                    && n.warnings().get(0).endsWith("using the previous checkpoint " + files.get(0).getFileName()), n.warnings().get(0));
+            assertEquals(n.checkpoint().where(), writer.latest().orElseThrow().where(), "the same one as resume");
+            assertEquals(n.warnings(), writer.warnings());
+        }
+        Files.write(files.get(0), new byte[10]);
+        var e = assertThrows(CorruptCheckpointException.class, () -> Hdf5CheckpointStore.newest(dir));
+        assertTrue(e.getMessage().startsWith("no readable checkpoint in " + dir), e.getMessage());
+        var none = assertThrows(CorruptCheckpointException.class, () -> Hdf5CheckpointStore.newest(tmp));
+        assertTrue(none.getMessage().contains("holds no checkpoint"), none.getMessage());
+    }
+
+    @Test
     void aFlippedByteAnywhereIsCaughtByTheDigestOrTheStructureChecks() throws IOException {
         Path dir = twoCheckpoints();
         Path f = Hdf5CheckpointStore.checkpointFiles(dir).get(1);
