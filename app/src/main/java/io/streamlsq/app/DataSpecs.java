@@ -45,6 +45,10 @@ final class DataSpecs {
             throw new UsageException("--data " + spec + " is a directory; give a data file (.csv, .arrow, .arrows,"
                     + " .parquet, .h5)");
         }
+        if (java.nio.file.Files.exists(path) && !java.nio.file.Files.isRegularFile(path)) {
+            throw new UsageException("--data " + spec + " is not a regular file (a pipe or a device?): a fit reads its"
+                    + " data several times, and a pipe can be read only once; write the data to a file first");
+        }
         return switch (format(spec, "--data")) {
             case "csv" -> new CsvDataSource(path, chunkRows, policy);
             case "arrow" -> ArrowFileDataSource.open(path, allocator, policy);
@@ -72,7 +76,7 @@ final class DataSpecs {
         if (lower.endsWith(".h5") || lower.endsWith(".hdf5")) {
             return "h5";
         }
-        throw new UsageException(option + " " + name + ": unknown format; use .csv, .arrow/.feather/.ipc (Arrow IPC"
+        throw new UsageException(option + " " + name + ": unknown format (it is taken from the file name); use .csv, .arrow/.feather/.ipc (Arrow IPC"
                 + " file), .arrows (Arrow IPC stream), .parquet or .h5/.hdf5"
                 + (option.equals("--data") ? ", or synthetic:PROBLEM[:ROWS[:SEED]]" : ""));
     }

@@ -50,8 +50,15 @@ final class DemoCommand implements Callable<Integer> {
         SyntheticDataSource source = SyntheticDataSource.of(p, n, 65_536, seed);
         FitProblem fit = FitProblem.builder(p.model(), source).initial(p.start()).build();
         java.io.PrintStream stdout = Cli.out(spec);
-        stdout.printf(Locale.ROOT, "Fitting %s: %s%n%n", p.name(), source.describe());
-        return FitRunner.run(fit, FitOptions.defaults(), threads == null ? FitRunner.defaultThreads() : threads,
-                quiet, out, Map.of("truth", Cli.named(fit.parameterNames(), p.truth())), stdout, Cli.err(spec));
+        StopOnSignal signals = StopOnSignal.install(Cli.err(spec));
+        try {
+            stdout.printf(Locale.ROOT, "Fitting %s: %s%n%n", p.name(), source.describe());
+            stdout.flush();
+            return FitRunner.run(fit, FitOptions.defaults(), null, threads == null ? FitRunner.defaultThreads() : threads,
+                    quiet, out, null, Map.of("truth", Cli.named(fit.parameterNames(), p.truth())), null, signals, stdout,
+                    Cli.err(spec));
+        } finally {
+            signals.uninstall();
+        }
     }
 }

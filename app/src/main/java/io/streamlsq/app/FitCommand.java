@@ -28,14 +28,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code lsq fit}: fits a model expression to a data file (DESIGN.md §5.1). */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fit a model expression to data. The report goes to stdout, progress to stderr.",
-            "Names in --p0 are parameters; the model's other names are data variables, read from the columns",
-            "of the same name unless --x binds them. Exit codes: 0 converged, 2 bad input, 3 stopped by a limit,",
-            "1 failed."},
+        description = {"Fit a model expression to data. The report goes to stdout, progress to stderr.%n",
+            "Names in --p0 are parameters; the model's other names are data variables, read from the columns of the"
+                + " same name unless --x binds them.%n",
+            "Exit codes: 0 converged, 2 bad usage or bad input, 3 stopped by --max-passes or --max-time, 1 failed"
+                + " (numerical failure, full disk), 130 interrupted by SIGINT/SIGTERM."},
         footer = {"", "Examples:",
             "  lsq fit --data decay.csv --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0",
-            "  lsq fit --data runs.csv --model \"A*exp(-k*t)\" --x t=time --y counts --sigma err \\",
-            "          --p0 A=100,k=0.1 --bounds k=0: --loss soft_l1 --out result.json",
+            "  lsq fit --data runs.parquet --model \"A*exp(-k*t)\" --x t=time --y counts --sigma err \\",
+            "      --p0 A=100,k=0.1 --bounds k=0: --loss soft_l1 --out result.json",
+            "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 \\",
+            "      --checkpoint-dir ck --out result.json        # then, if killed: lsq resume ck",
             "  lsq fit --config fit.yaml --threads 2"})
 final class FitCommand implements Callable<Integer> {
     static final Set<String> SETTINGS = Set.of("data", "model", "x", "y", "sigma", "p0", "bounds", "fix", "loss",
@@ -51,7 +54,8 @@ final class FitCommand implements Callable<Integer> {
             description = "YAML or JSON file with the same names as the options; options given here override it.")
     Path config;
 
-    @Option(names = "--data", paramLabel = "FILE", description = "Data: a .csv file with a header, or synthetic:PROBLEM[:ROWS[:SEED]].")
+    @Option(names = "--data", paramLabel = "FILE", description = "Data file: .csv (with a header), .arrow/.feather/.ipc (Arrow IPC file), .arrows (Arrow IPC stream), "
+                    + ".parquet, .h5/.hdf5; or synthetic:PROBLEM[:ROWS[:SEED]] (docs/data.md).")
     String data;
 
     @Option(names = "--model", paramLabel = "EXPR", description = "Model expression, e.g. \"a*exp(-b*x)+c\" (docs/model-language.md).")
@@ -292,9 +296,15 @@ final class FitCommand implements Callable<Integer> {
         String metricsText = s.text("metrics-file", null);
         List<io.streamlsq.phase.PhaseSchedule.PhaseSpec> schedule = ScheduleSpecs.parse(s.raw("schedule"), options);
         FitRunner.Checkpoints checkpoints = checkpoints(s, resumeDir, options);
-        return FitRunner.run(problem, options, schedule, nThreads, s.flag("quiet", false),
-                outText == null ? null : Path.of(outText), metricsText == null ? null : Path.of(metricsText), extra,
-                checkpoints, signals, stdout, stderr);
+        try {
+            return FitRunner.run(problem, options, schedule, nThreads, s.flag("quiet", false),
+                    outText == null ? null : Path.of(outText), metricsText == null ? null : Path.of(metricsText), extra,
+                    checkpoints, signals, stdout, stderr);
+        } finally {
+            if (checkpoints != null) {
+                checkpoints.store().close(); // releases the directory's lock
+            }
+        }
     }
 
     /** Checkpoint settings, or null without --checkpoint-dir (and when not resuming). */
@@ -321,6 +331,7 @@ final class FitCommand implements Callable<Integer> {
                 ? io.streamlsq.checkpoint.Hdf5CheckpointStore.existing(d)
                 : io.streamlsq.checkpoint.Hdf5CheckpointStore.open(d, keep);
         if (resumeDir == null && !store.files().isEmpty()) {
+            store.close();
             throw new UsageException("--checkpoint-dir " + d + " already holds checkpoints (" + store.files().get(
                     store.files().size() - 1).getFileName() + "); continue that fit with: lsq resume " + d
                     + ", or give an empty or new directory");

@@ -35,16 +35,6 @@ final class FitRunner {
             boolean resume) {
     }
 
-    static int run(FitProblem problem, FitOptions options, int threads, boolean quiet, Path out,
-            Map<String, Object> extraJson, PrintStream stdout, PrintStream stderr) throws IOException {
-        StopOnSignal signals = StopOnSignal.install(stderr);
-        try {
-            return run(problem, options, null, threads, quiet, out, null, extraJson, null, signals, stdout, stderr);
-        } finally {
-            signals.uninstall();
-        }
-    }
-
     /**
      * {@code schedule} null: the default phases; otherwise the given phases, one after the other. With
      * {@code checkpoints}, SIGINT and SIGTERM write a checkpoint and end the run with exit code 130.
@@ -80,7 +70,8 @@ final class FitRunner {
         }
         try {
             PassExecutor executor = pool == null ? PassExecutor.sequential() : PassExecutor.parallel(pool, threads);
-            Checkpointing ck = checkpoints == null ? null : new Checkpointing(checkpoints.store(), checkpoints.policy(),
+            Checkpointing ck = checkpoints == null ? null : new Checkpointing(
+                    HaltAfterCheckpoint.wrap(checkpoints.store()), checkpoints.policy(),
                     Map.of("invocation", checkpoints.invocation()), checkpoints.options(), signals::requested);
             if (schedule == null) {
                 PhaseOrchestrator o = new PhaseOrchestrator(options, executor, Ticker.system(), listeners);

@@ -38,7 +38,8 @@ final class GenCommand implements Callable<Integer> {
     String rows;
 
     @Option(names = "--out", required = true, paramLabel = "FILE",
-            description = "Output file: .csv, .arrow/.feather/.ipc (Arrow IPC file), .arrows (Arrow IPC stream) or .parquet.")
+            description = "Output file: .csv, .arrow/.feather/.ipc (Arrow IPC file), .arrows (Arrow IPC stream), .parquet "
+                    + "or .h5 (datasets /data/x, /data/y; at most 1e8 rows).")
     Path out;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -69,8 +70,14 @@ final class GenCommand implements Callable<Integer> {
         List<String> cols = new java.util.ArrayList<>(p.model().variableNames());
         cols.add("y");
         String format = DataSpecs.format(out.toString(), "--out");
-        if (format.equals("h5")) {
-            throw new UsageException("--out " + out + ": this build does not write HDF5 files; use .csv, .arrow, .arrows or .parquet");
+        if (format.equals("h5") && (n > io.streamlsq.hdf5.Hdf5Writer.MAX_ROWS
+                || io.streamlsq.hdf5.Hdf5Writer.heapBytes(n, p.model().variableNames().size() + 1)
+                        > Runtime.getRuntime().maxMemory() * 0.8)) {
+            throw new UsageException("--out " + out + ": an HDF5 file is written from memory (jhdf), at most "
+                    + io.streamlsq.hdf5.Hdf5Writer.MAX_ROWS + " rows and within the heap ("
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB here, "
+                    + (io.streamlsq.hdf5.Hdf5Writer.heapBytes(n, p.model().variableNames().size() + 1) >> 20)
+                    + " MiB needed); use .arrow or .parquet for more rows");
         }
         OutputFiles.check(Map.of(), Map.of("--out", out));
         boolean existed = java.nio.file.Files.exists(out);
@@ -94,15 +101,36 @@ final class GenCommand implements Callable<Integer> {
         for (int k = 0; k < params.size(); k++) {
             start.append(k > 0 ? "," : "").append(params.get(k)).append('=').append(p.start()[k]);
         }
+        String bind = "";
+        if (format.equals("h5")) {
+            bind = " --x " + String.join(",", p.model().variableNames().stream().map(v -> v + "=/data/" + v).toList())
+                    + " --y /data/y";
+        }
         Cli.out(spec).printf(Locale.ROOT, "wrote %d rows of %s to %s (truth %s, noise %s, seed %d)%n"
-                + "fit it with: lsq fit --data %s --model \"%s\" --p0 %s%n", written, p.name(), out, truth, sigma, seed,
-                out, p.model().describe(), start);
+                + "fit it with: lsq fit --data %s --model \"%s\" --p0 %s%s%n", written, p.name(), out, truth, sigma, seed,
+                out, p.model().describe(), start, bind);
         return Lsq.CONVERGED;
     }
 
     private long write(String format, SyntheticDataSource source, List<String> cols) throws IOException {
         if (format.equals("csv")) {
             return CsvWriter.write(source, cols, out);
+        }
+        if (format.equals("h5")) {
+            Map<String, double[]> columns = new java.util.LinkedHashMap<>();
+            int rows = (int) source.rowCount();
+            for (String c : cols) {
+                columns.put(c, new double[rows]);
+            }
+            try (io.streamlsq.data.ChunkCursor cursor = source.open(cols, 0)) {
+                for (io.streamlsq.data.Chunk ch = cursor.next(); ch != null; ch = cursor.next()) {
+                    for (int c = 0; c < cols.size(); c++) {
+                        System.arraycopy(ch.column(c), ch.offset(), columns.get(cols.get(c)), (int) ch.firstRow(), ch.rows());
+                    }
+                }
+            }
+            io.streamlsq.hdf5.Hdf5Writer.write(out, columns);
+            return rows;
         }
         // Arrow Dataset's Parquet writer stages many rows in direct memory before it writes a row group
         try (BufferAllocator allocator = new RootAllocator(4L << 30)) {

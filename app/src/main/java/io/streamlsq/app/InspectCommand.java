@@ -18,25 +18,35 @@ import picocli.CommandLine.Spec;
 
 /** {@code lsq inspect FILE}: what a checkpoint holds. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Show what a checkpoint holds: phase, iteration, pass cursor, cost, parameters, problem.",
-            "FILE is a checkpoint file or a checkpoint directory (its newest file). Exit code 0, or 2 for a file",
-            "that is not a whole, readable checkpoint (the message says what is wrong)."})
+        description = {"Show what a checkpoint holds: phase, iteration, pass cursor, cost, parameters, problem.%n",
+            "FILE is a checkpoint file or a checkpoint directory: for a directory, the checkpoint lsq resume would"
+                + " continue from (a damaged newest file is skipped with a warning, as resume skips it).%n",
+            "Exit code 0, or 2 for a file that is not a whole, readable checkpoint (the message says what is wrong)."},
+        footer = {"", "Examples:", "  lsq inspect ck                      # the checkpoint lsq resume ck would continue from",
+            "  lsq inspect ck/ckpt-00000042.h5     # one file"})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE")
+    @Parameters(index = "0", paramLabel = "FILE", description = "A checkpoint file (ckpt-*.h5) or a checkpoint directory.")
     Path file;
 
     @Override
     public Integer call() throws Exception {
         Path f = file;
-        if (Files.isDirectory(f)) {
-            List<Path> files = Hdf5CheckpointStore.existing(f).files();
-            f = files.get(files.size() - 1);
-        }
-        Checkpoint c = Hdf5CheckpointStore.read(f);
         PrintStream out = Cli.out(spec);
+        Checkpoint c;
+        if (Files.isDirectory(f)) {
+            // the checkpoint lsq resume would continue from: damaged newer files are skipped, with a warning each
+            Hdf5CheckpointStore.Newest newest = Hdf5CheckpointStore.newest(f);
+            newest.warnings().forEach(w -> Cli.err(spec).println("lsq: warning: " + w));
+            f = newest.file();
+            c = newest.checkpoint();
+        } else if (!Files.exists(f)) {
+            throw new UsageException(f + " does not exist: give a checkpoint file (ckpt-*.h5) or a checkpoint directory");
+        } else {
+            c = Hdf5CheckpointStore.read(f);
+        }
         out.println("checkpoint  " + f + " (" + Files.size(f) + " bytes, format " + Checkpoint.VERSION + ")");
         out.println("model       " + c.problem().model());
         out.println("data        " + c.problem().fingerprint());

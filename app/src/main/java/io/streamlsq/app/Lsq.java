@@ -96,7 +96,7 @@ public final class Lsq implements Runnable {
             return "file not found: " + n.getFile();
         }
         String m = ex.getMessage();
-        if (OutputFiles.noSpace(ex) && (m == null || !m.contains("No space left"))) {
+        if (OutputFiles.noSpace(ex) && (m == null || !m.toLowerCase(java.util.Locale.ROOT).contains("no space left"))) {
             return "no space left on device: " + (m == null ? ex.getClass().getSimpleName() : m);
         }
         return m == null ? ex.getClass().getSimpleName() : m;

@@ -178,7 +178,8 @@ final class OutputFiles {
     /** Whether {@code e} (or a cause) says the disk is full. */
     static boolean noSpace(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && (t.getMessage().contains("No space left") || t.getMessage().contains("Disk quota"))) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("no space left") || m.contains("disk quota")) {
                 return true;
             }
         }

@@ -15,11 +15,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code lsq resume DIR}: continues a checkpointed {@code lsq fit} with the settings it stored. */
 @Command(name = "resume", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Continue a fit that lsq fit --checkpoint-dir DIR started, from the newest good checkpoint in DIR.",
-            "The model, data, parameters and options are the checkpoint's; the final parameters are bit-identical",
-            "to an uninterrupted run. Exit codes as for lsq fit; 2 when DIR holds no usable checkpoint or the data",
-            "is not the data the checkpoint was written for."},
-        footer = {"", "Example:", "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --checkpoint-dir ck",
+        description = {"Continue a fit that lsq fit --checkpoint-dir DIR started, from the newest good checkpoint in DIR.%n",
+            "The model, data, parameters and options are the checkpoint's; the final parameters are bit-identical to an"
+                + " uninterrupted run. The data must be what the fit read before: changed rows are refused.%n",
+            "Exit codes as for lsq fit; 2 when DIR holds no usable checkpoint, is in use, or the data is not the data"
+                + " the checkpoint was written for."},
+        footer = {"", "Examples:", "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --checkpoint-dir ck",
             "  (killed)", "  lsq resume ck --out result.json",
             "  lsq resume ck --max-passes 1000     # a fit that stopped at its pass budget goes on"})
 final class ResumeCommand implements Callable<Integer> {
@@ -61,8 +62,8 @@ final class ResumeCommand implements Callable<Integer> {
             throw new UsageException(dir + " is a file, not a checkpoint directory: lsq resume takes the --checkpoint-dir"
                     + " of an lsq fit");
         }
-        Hdf5CheckpointStore store = Hdf5CheckpointStore.existing(dir);
-        Checkpoint c = store.latest().orElseThrow();
+        // read without the directory's lock: the fit below takes it
+        Checkpoint c = Hdf5CheckpointStore.newest(dir).checkpoint();
         String invocation = c.attributes().get("invocation");
         if (invocation == null) {
             throw new UsageException(dir + " was not written by lsq fit (its checkpoints have no /application/invocation); "

@@ -72,7 +72,7 @@ class CheckpointCliTest {
 
         Run none = Run.of("resume", tmp.resolve("nowhere").toString());
         assertEquals(2, none.code());
-        assertTrue(none.err().contains("no such checkpoint directory"), none.err());
+        assertTrue(none.err().contains("nowhere does not exist"), none.err());
         Files.createDirectories(tmp.resolve("empty"));
         Run empty = Run.of("resume", tmp.resolve("empty").toString());
         assertEquals(2, empty.code());
@@ -84,7 +84,7 @@ class CheckpointCliTest {
         assertEquals(2, wrong.code());
         assertTrue(wrong.err().contains("data with fingerprint") && wrong.err().contains("same data"), "[" + wrong.err() + "]");
 
-        List<Path> files = Hdf5CheckpointStore.existing(dir).files();
+        List<Path> files = Hdf5CheckpointStore.checkpointFiles(dir);
         byte[] previous = Files.readAllBytes(files.get(files.size() - 2));
         byte[] whole = Files.readAllBytes(files.get(files.size() - 1));
         for (int cut : new int[] {0, 40, 300, whole.length / 2, whole.length - 1}) {
@@ -122,7 +122,7 @@ class CheckpointCliTest {
     void aCheckpointRelabelledWithAnotherMajorVersionIsRefusedByVersion() throws Exception {
         Path dir = tmp.resolve("ck");
         assertEquals(0, fit(dir).code());
-        List<Path> files = Hdf5CheckpointStore.existing(dir).files();
+        List<Path> files = Hdf5CheckpointStore.checkpointFiles(dir);
         Path f = files.get(files.size() - 1);
         Process p = new ProcessBuilder("/usr/bin/python3", "-c",
                 "import h5py,sys; f=h5py.File(sys.argv[1],'r+'); f.attrs['version']=b'4.0'; f.close()", f.toString())
@@ -134,5 +134,33 @@ class CheckpointCliTest {
         Run r = Run.of("resume", dir.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("format version 4.0"), r.err());
+    }
+
+    @Test
+    void aFitStoppedByItsBudgetContinuesWithALargerOneToTheUnlimitedAnswer() throws Exception {
+        Path plainOut = tmp.resolve("plain.json");
+        Run plain = fit(tmp.resolve("plain-ck"), "--out", plainOut.toString(), "--quiet");
+        assertEquals(0, plain.code(), plain.err());
+        for (String budget : new String[] {"--max-passes=2", "--max-passes=4"}) {
+            Path dir = tmp.resolve("budget-" + budget.substring(budget.indexOf('=') + 1));
+            Run stopped = fit(dir, budget, "--quiet");
+            assertEquals(Lsq.NOT_CONVERGED, stopped.code(), stopped.out() + stopped.err());
+            assertTrue(stopped.err().contains("max_passes"), stopped.err());
+            // the same budget again: nothing more to do, the same stop
+            Run same = Run.of("resume", dir.toString(), "--quiet");
+            assertEquals(Lsq.NOT_CONVERGED, same.code(), same.err());
+            Path out = tmp.resolve("continued.json");
+            Run more = Run.of("resume", dir.toString(), "--max-passes", "500", "--quiet", "--out", out.toString());
+            assertEquals(0, more.code(), more.out() + more.err());
+            JsonNode a = JSON.readTree(plainOut.toFile());
+            JsonNode b = JSON.readTree(out.toFile());
+            assertEquals(a.get("params").toString(), b.get("params").toString(), budget);
+            assertEquals(a.get("passes").asLong(), b.get("passes").asLong(), budget);
+        }
+        Path dir = tmp.resolve("budget-time");
+        Run stopped = fit(dir, "--max-time", "1ms", "--quiet");
+        assertEquals(Lsq.NOT_CONVERGED, stopped.code(), stopped.err());
+        Run more = Run.of("resume", dir.toString(), "--max-time", "1h", "--quiet");
+        assertEquals(0, more.code(), more.err());
     }
 }

@@ -159,7 +159,7 @@ class FitCommandTest {
                 {"  - {kind: gauss_newton, plateau: {criterion: -1}}\n", "plateau criterion = -1.0: must be positive"},
                 {"  - {kind: gauss_newton, frezee: {a: true}}\n", "unknown key 'frezee'"},
                 {"  []\n", "schedule: must be a non-empty list"},
-                {"  - {name: r, kind: gauss_newton, set: {a: {normal: [2, 0.1]}}}\n", "phase 'r': set a: a random initial value needs the phase's seed"},
+                {"  - {name: r, kind: gauss_newton, set: {a: {normal: [2, 0.1]}}}\n", "phase 'r': set a: a random initial value needs a seed"},
                 {"  - {kind: gauss_newton, set: {a: {gamma: [2, 0.1]}}}\n", "must be a number, {value: x}, {normal: [mean, std]} or {uniform: [lo, hi]}"},
         };
         for (String[] c : cases) {

@@ -249,4 +249,41 @@ class SafeRunTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("data points        = 1000"), r.out());
     }
+
+    @Test
+    void everyRowSkippedSaysSoAndAFirstChunkOfSkippedRowsIsNotTheEnd() throws IOException {
+        Path f = dir.resolve("allnan.csv");
+        StringBuilder b = new StringBuilder("x,y\n");
+        for (int i = 0; i < 100; i++) {
+            b.append("nan,").append(i).append('\n');
+        }
+        Files.writeString(f, b);
+        Run r = fit(f.toString(), "--skip-invalid", "--chunk-rows", "16");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("all 100 rows read were skipped as invalid"), r.err());
+        // the first chunk entirely invalid, the rest fine: the fit runs on the rest
+        String[] rows = smallText.split("\n");
+        StringBuilder c = new StringBuilder("x,y\n");
+        for (int i = 1; i < rows.length; i++) {
+            c.append(i <= 16 ? "NaN," + rows[i].split(",")[1] : rows[i]).append('\n');
+        }
+        Files.writeString(f, c);
+        r = fit(f.toString(), "--skip-invalid", "--chunk-rows", "16");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("data points        = 984"), r.out());
+        assertTrue(r.out().contains("16 rows with null, NaN or infinite values were skipped"), r.out());
+    }
+
+    @Test
+    void genWritesHdf5ThatFitsWithThePrintedCommand() throws IOException {
+        Path h5 = dir.resolve("g.h5");
+        Run g = Run.of("gen", "decay", "--rows", "20000", "--out", h5.toString());
+        assertEquals(0, g.code(), g.err());
+        String cmd = g.out().substring(g.out().indexOf("lsq fit ") + 4).trim();
+        assertTrue(cmd.endsWith("--x x=/data/x --y /data/y"), cmd);
+        Run r = Run.of("fit", "--data", h5.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0", "--x",
+                "x=/data/x", "--y", "/data/y", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("data points        = 20000"), r.out());
+    }
 }

@@ -102,10 +102,12 @@ public final class CheckpointOverhead {
                     if (intervals[i] == null) {
                         res = o.fit(fit);
                     } else {
-                        Counting store = new Counting(Hdf5CheckpointStore.open(dirs.resolve("run-" + run++)));
-                        res = o.fit(fit, Checkpointing.to(store, new CheckpointPolicy(intervals[i], 0, true)));
-                        writes[i] += store.writes;
-                        writeSeconds[i] += store.nanos * 1e-9;
+                        try (Hdf5CheckpointStore h5 = Hdf5CheckpointStore.open(dirs.resolve("run-" + run++))) {
+                            Counting store = new Counting(h5);
+                            res = o.fit(fit, Checkpointing.to(store, new CheckpointPolicy(intervals[i], 0, true)));
+                            writes[i] += store.writes;
+                            writeSeconds[i] += store.nanos * 1e-9;
+                        }
                     }
                     seconds[i][r] = (System.nanoTime() - t0) * 1e-9;
                     b[i] = res.value("b");

@@ -88,7 +88,11 @@ final class GaussNewtonPhase implements Phase {
             if (Double.isNaN(s.radius)) {
                 s.radius = o.initialStepBound() * xnorm;
                 if (s.radius == 0) {
-                    s.radius = o.initialStepBound();
+                    // a start at 0 gives no scale: the Gauss-Newton step does (a bound of 0.1 made a start 10¹⁵
+                    // away from the answer take hundreds of passes, or none that the cost could see)
+                    double full = computeStep(a, g, s.diag, Double.POSITIVE_INFINITY, 0, q, lo, hi, held).scaledNorm;
+                    s.radius = Double.isFinite(full) && full > 0 ? Math.max(o.initialStepBound(), full)
+                            : o.initialStepBound();
                 }
             }
             boolean firstIteration = s.gaussNewtonIterations == 0;
@@ -98,7 +102,8 @@ final class GaussNewtonPhase implements Phase {
                 Step step = computeStep(a, g, s.diag, s.radius, s.damping, q, lo, hi, held);
                 if (step.scaledNorm == 0) {
                     s.termination = new Termination.Converged(Criterion.GTOL,
-                            "no feasible descent direction: the projected gradient is zero at the bounds");
+                            "the step is zero: no descent direction is left (the gradient vanishes to machine precision,"
+                                    + " or points out of the bounds)");
                     return s.phaseIterations;
                 }
                 if (firstIteration) {
@@ -139,7 +144,10 @@ final class GaussNewtonPhase implements Phase {
                 }
                 IterationSummary summary = new IterationSummary(NAME, s.phaseIterations, s.passes,
                         s.current.cost(), trialCost, ratio, accepted, s.radius, step.mu, gnorm, step.scaledNorm);
-                if (converged(s, actred, prered, ratio, xnorm)) {
+                double[] qNow = q;
+                java.util.function.DoubleSupplier fullStepPrered = () ->
+                        computeStep(a, g, s.diag, Double.POSITIVE_INFINITY, 0, qNow, lo, hi, held).predicted / cost;
+                if (converged(s, actred, prered, ratio, xnorm, step.mu, fullStepPrered)) {
                     listeners.onIteration(summary);
                     return s.phaseIterations;
                 }
@@ -170,9 +178,17 @@ final class GaussNewtonPhase implements Phase {
         return false;
     }
 
-    private static boolean converged(FitState s, double actred, double prered, double ratio, double xnorm) {
+    /**
+     * MINPACK's tests, with one difference: a small reduction is convergence only when the Gauss-Newton step
+     * itself promises no more. A step cut short by the trust radius (μ &gt; 0) predicts a small reduction because
+     * it is short, not because the optimum is near (a start 10¹² away from the answer, and a radius that
+     * starts at 0.1, gave "converged" after one step).
+     */
+    private static boolean converged(FitState s, double actred, double prered, double ratio, double xnorm, double mu,
+            java.util.function.DoubleSupplier fullStepPrered) {
         FitOptions o = s.options;
-        boolean smallReduction = Math.abs(actred) <= o.ftol() && prered <= o.ftol() && 0.5 * ratio <= 1;
+        boolean smallReduction = Math.abs(actred) <= o.ftol() && prered <= o.ftol() && 0.5 * ratio <= 1
+                && (mu == 0 || !(fullStepPrered.getAsDouble() > o.ftol()));
         if (smallReduction) {
             s.termination = new Termination.Converged(Criterion.FTOL, String.format(Locale.ROOT,
                     "relative cost reduction %.2e (predicted %.2e) <= ftol = %.2e", Math.abs(actred), prered, o.ftol()));
@@ -183,7 +199,8 @@ final class GaussNewtonPhase implements Phase {
                     "relative step bound %.2e <= xtol = %.2e", s.radius / xnorm, o.xtol()));
             return true;
         }
-        if (Math.abs(actred) <= EPS && prered <= EPS && 0.5 * ratio <= 1) {
+        if (Math.abs(actred) <= EPS && prered <= EPS && 0.5 * ratio <= 1
+                && (mu == 0 || !(fullStepPrered.getAsDouble() > EPS))) {
             s.termination = new Termination.Converged(Criterion.PRECISION_LIMIT,
                     "no further reduction of the cost is possible at machine precision");
             return true;

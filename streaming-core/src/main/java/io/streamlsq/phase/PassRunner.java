@@ -130,7 +130,7 @@ final class PassRunner {
         if (result.isFinite()) {
             long rows = result.sums().rows();
             if (rows == 0) {
-                throw new InvalidDataException(source.describe() + " has no rows");
+                throw new InvalidDataException(io.streamlsq.data.NoRows.message(source));
             }
             if (rows < state.freeCount()) {
                 throw new InvalidDataException(source.describe() + " has " + rows + " rows but "

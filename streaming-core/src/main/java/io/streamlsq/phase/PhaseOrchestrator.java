@@ -121,7 +121,7 @@ public final class PhaseOrchestrator {
                         + "', which this fit does not run (phases: " + phases.stream().map(Phase::name).toList() + ")");
             }
             Snapshots.restore(state, from, ticker.nanos());
-            if (FinalizePhase.NAME.equals(resumeAt) && gaussNewton && state.current != null
+            if (FinalizePhase.NAME.equals(resumeAt) && gaussNewton
                     && state.termination instanceof io.streamlsq.result.Termination.LimitReached
                     && withinBudget(state)) {
                 // stopped by a pass or time budget that the resumed run raised: Gauss-Newton goes on from its point

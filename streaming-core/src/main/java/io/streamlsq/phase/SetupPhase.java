@@ -47,8 +47,11 @@ final class SetupPhase implements Phase {
         Model model = problem.model();
         try (ChunkCursor cursor = problem.source().open(problem.columns(), 0)) {
             Chunk chunk = cursor.next();
-            if (chunk == null || chunk.rows() == 0) {
-                throw new InvalidDataException(problem.source().describe() + " has no rows");
+            while (chunk != null && chunk.rows() == 0) {
+                chunk = cursor.next(); // a chunk whose rows were all skipped as invalid
+            }
+            if (chunk == null) {
+                throw new InvalidDataException(io.streamlsq.data.NoRows.message(problem.source()));
             }
             int n = Math.min(PREFLIGHT_ROWS, chunk.rows());
             Chunk rows = new Chunk(model.variableNames().size());

@@ -26,9 +26,12 @@ final class Reports {
         line(s, "# status", r.termination().status() + " (" + r.termination().reason() + ")");
         line(s, "# fitting method", "streaming Levenberg-Marquardt");
         line(s, "# passes", Long.toString(r.passes()));
-        line(s, "# rows evaluated", String.format(Locale.ROOT, "%d (%.2f passes)", r.rowsEvaluated(),
-                r.rows() > 0 ? (double) r.rowsEvaluated() / r.rows() : 0.0));
+        line(s, "# rows evaluated", String.format(Locale.ROOT, "%d (%.2f× the data: passes, samples, setup checks)",
+                r.rowsEvaluated(), r.rows() > 0 ? (double) r.rowsEvaluated() / r.rows() : 0.0));
         for (PhaseTiming p : r.phases()) {
+            if (p.name().equals("warmup") && r.warmupOutcome().equals("not enabled") && p.passes() == 0) {
+                continue; // a phase that did not run
+            }
             line(s, "# " + p.name(), String.format(Locale.ROOT, "%d iterations, %d passes, %.3f s",
                     p.iterations(), p.passes(), p.seconds()));
         }

@@ -260,7 +260,7 @@ class PhaseScheduleTest {
     void randomInitialValuesNeedASeedAndRepeatWithIt() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> schedule(List.of(
                 PhaseSpec.gaussNewton("gn", GN).set("a", new PhaseSchedule.InitSpec.Normal(2, 0.1)))));
-        assertTrue(e.getMessage().contains("phase 'gn': set a: a random initial value needs the phase's seed"), e.getMessage());
+        assertTrue(e.getMessage().contains("phase 'gn': set a: a random initial value needs a seed"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> schedule(List.of(
                 PhaseSpec.gaussNewton("gn", GN).set("a", new PhaseSchedule.InitSpec.Uniform(3, 1)).seed(1))));
         List<PhaseSpec> phases = List.of(
