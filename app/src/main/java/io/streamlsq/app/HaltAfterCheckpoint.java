@@ -3,8 +3,6 @@ package io.streamlsq.app;
 import io.streamlsq.resume.Checkpoint;
 import io.streamlsq.resume.CheckpointStore;
 import java.io.IOException;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * A failpoint for the kill tests: with the system property {@value #PROPERTY} = N, the process halts (as
@@ -12,17 +10,16 @@ import java.util.Optional;
  * test can then stop a child JVM exactly after a chosen checkpoint (a warmup pass half done, a Gauss-Newton
  * trial, a phase change) instead of hoping a timed kill lands there. Inert unless the property is set.
  */
-final class HaltAfterCheckpoint implements CheckpointStore {
+final class HaltAfterCheckpoint extends io.streamlsq.resume.ForwardingCheckpointStore {
     static final String PROPERTY = "lsq.failpoint.halt-after-checkpoint";
     /** The exit status of the halt: 128 + 9, as for SIGKILL. */
     static final int STATUS = 137;
 
-    private final CheckpointStore inner;
     private final long haltAfter;
     private long saved;
 
     private HaltAfterCheckpoint(CheckpointStore inner, long haltAfter) {
-        this.inner = inner;
+        super(inner);
         this.haltAfter = haltAfter;
     }
 
@@ -34,24 +31,9 @@ final class HaltAfterCheckpoint implements CheckpointStore {
 
     @Override
     public void save(Checkpoint c) throws IOException {
-        inner.save(c);
+        super.save(c);
         if (++saved == haltAfter) {
             Runtime.getRuntime().halt(STATUS);
         }
-    }
-
-    @Override
-    public Optional<Checkpoint> latest() throws IOException {
-        return inner.latest();
-    }
-
-    @Override
-    public List<String> warnings() {
-        return inner.warnings();
-    }
-
-    @Override
-    public String describe() {
-        return inner.describe();
     }
 }

@@ -163,4 +163,62 @@ class CheckpointCliTest {
         Run more = Run.of("resume", dir.toString(), "--max-time", "1h", "--quiet");
         assertEquals(0, more.code(), more.err());
     }
+
+    @Test
+    void inspectShowsTheCheckpointResumeWouldUseWhenTheNewestIsDamaged() throws Exception {
+        Path dir = tmp.resolve("damaged");
+        Run f = fit(dir, "--checkpoint-keep", "2", "--quiet");
+        assertEquals(0, f.code(), f.err());
+        List<Path> files = Hdf5CheckpointStore.checkpointFiles(dir);
+        assertEquals(2, files.size());
+        Path newest = files.get(1);
+        byte[] b = Files.readAllBytes(newest);
+        Files.write(newest, java.util.Arrays.copyOf(b, b.length / 2)); // cut in half
+        Run i = Run.of("inspect", dir.toString());
+        assertEquals(0, i.code(), i.err());
+        assertTrue(i.out().contains(files.get(0).getFileName().toString()), i.out());
+        assertTrue(i.err().contains("warning") && i.err().contains(newest.getFileName().toString()), i.err());
+        Run one = Run.of("inspect", newest.toString());
+        assertEquals(2, one.code(), one.err());
+        Run r = Run.of("resume", dir.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+    }
+
+    @Test
+    void aFullDiskIsARunFailureNotBadInput() throws Exception {
+        Path small = tmp.resolve("small-disk");
+        Files.createDirectories(small);
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0,
+                "needs root to mount a 64 KiB tmpfs (the checkpoint module's DiskFullTest simulates it always)");
+        try {
+            Files.write(small.resolve("filler"), new byte[40 << 10]);
+            Run ck = fit(small.resolve("ck"), "--quiet");
+            assertEquals(Lsq.FAILED, ck.code(), ck.out() + ck.err());
+            assertTrue(ck.err().contains("no space left on device"), ck.err());
+            assertTrue(!ck.err().contains("internal error"), ck.err());
+            Run out = Run.of("fit", "--data", data.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0",
+                    "--quiet", "--out", small.resolve("r.json").toString(), "--metrics-file",
+                    small.resolve("m.prom").toString());
+            assertTrue(out.code() == Lsq.FAILED || out.code() == 0, out.err());
+            try (var s = Files.list(small)) {
+                assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+            }
+            Run gen = Run.of("gen", "decay", "--rows", "100000", "--out", small.resolve("g.csv").toString());
+            assertEquals(Lsq.FAILED, gen.code(), gen.err());
+            assertTrue(gen.err().contains("cannot write") && !gen.err().contains("internal error"), gen.err());
+            assertTrue(!Files.exists(small.resolve("g.csv")), "no partial file");
+        } finally {
+            Process u = new ProcessBuilder("umount", small.toString()).redirectErrorStream(true).start();
+            String why = new String(u.getInputStream().readAllBytes());
+            if (u.waitFor() != 0) {
+                Process l = new ProcessBuilder("sh", "-c", "ls -la /proc/" + ProcessHandle.current().pid()
+                        + "/fd /proc/" + ProcessHandle.current().pid() + "/maps | grep small-disk").redirectErrorStream(true).start();
+                String open = new String(l.getInputStream().readAllBytes());
+                new ProcessBuilder("umount", "-l", small.toString()).start().waitFor();
+                org.junit.jupiter.api.Assertions.fail("files left open on the full disk: " + why + open);
+            }
+        }
+    }
 }

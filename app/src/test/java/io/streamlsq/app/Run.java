@@ -17,4 +17,12 @@ record Run(int code, String out, String err) {
     long errorLines() {
         return err.lines().filter(l -> !l.startsWith("Try '")).count();
     }
+
+    /** {@code lsq fit} of decay's model from (1, 0.5, 0) on {@code data}, --quiet, with {@code more} options. */
+    static Run fitDecay(String data, String... more) {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("fit", "--data", data, "--model",
+                "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0", "--quiet"));
+        a.addAll(java.util.List.of(more));
+        return of(a.toArray(String[]::new));
+    }
 }

@@ -42,11 +42,7 @@ class SafeRunTest {
     }
 
     private static Run fit(String data, String... more) {
-        String[] base = {"fit", "--data", data, "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0", "--quiet"};
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return Run.of(all);
+        return Run.fitDecay(data, more);
     }
 
     private static void refusedBeforeFitting(Run r, String... fragments) {

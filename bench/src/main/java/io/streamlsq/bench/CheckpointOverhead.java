@@ -43,36 +43,20 @@ public final class CheckpointOverhead {
     }
 
     /** Counts the writes of a store. */
-    static final class Counting implements CheckpointStore {
-        final CheckpointStore inner;
+    static final class Counting extends io.streamlsq.resume.ForwardingCheckpointStore {
         long writes;
         long nanos;
 
         Counting(CheckpointStore inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
         public void save(Checkpoint c) throws IOException {
             long t0 = System.nanoTime();
-            inner.save(c);
+            super.save(c);
             nanos += System.nanoTime() - t0;
             writes++;
-        }
-
-        @Override
-        public Optional<Checkpoint> latest() throws IOException {
-            return inner.latest();
-        }
-
-        @Override
-        public List<String> warnings() {
-            return inner.warnings();
-        }
-
-        @Override
-        public String describe() {
-            return inner.describe();
         }
     }
 

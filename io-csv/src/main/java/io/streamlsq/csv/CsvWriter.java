@@ -24,7 +24,10 @@ public final class CsvWriter {
         Path abs = out.toAbsolutePath();
         Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
         long rows = 0;
-        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+        // the file's own stream is closed here too: a writer whose last flush fails (a full disk) does not close
+        // what it wraps, and the file would stay open
+        try (java.io.OutputStream file = Files.newOutputStream(tmp);
+                BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(file, StandardCharsets.UTF_8), 1 << 16);
                 ChunkCursor cursor = source.open(columns, 0)) {
             w.write(String.join(",", columns));
             w.newLine();
