@@ -35,10 +35,11 @@ import picocli.CommandLine.Spec;
                 + " (numerical failure, full disk), 130 interrupted by SIGINT/SIGTERM."},
         footer = {"", "Examples:",
             "  lsq fit --data decay.csv --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0",
-            "  lsq fit --data runs.parquet --model \"A*exp(-k*t)\" --x t=time --y counts --sigma err \\",
-            "      --p0 A=100,k=0.1 --bounds k=0: --loss soft_l1 --out result.json",
+            "  lsq fit --data runs.parquet --model \"A*exp(-k*t)\" --x t=time \\",
+            "      --y counts --sigma err --p0 A=100,k=0.1 --bounds k=0: \\",
+            "      --loss soft_l1 --out result.json",
             "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 \\",
-            "      --checkpoint-dir ck --out result.json        # then, if killed: lsq resume ck",
+            "      --checkpoint-dir ck --out result.json   # if killed: lsq resume ck",
             "  lsq fit --config fit.yaml --threads 2"})
 final class FitCommand implements Callable<Integer> {
     static final Set<String> SETTINGS = Set.of("data", "model", "x", "y", "sigma", "p0", "bounds", "fix", "loss",

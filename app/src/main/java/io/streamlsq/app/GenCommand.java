@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
             "gauss2d: A*exp(-((x-x0)^2+(w-y0)^2)/(2*s^2))+c, truth 5, 2, -1, 1.5, 0.3, x, w ~ U(-5,5)."},
         footer = {"", "Examples:", "  lsq gen decay --rows 1000000 --out decay.csv",
             "  lsq gen peaks --rows 1e6 --out peaks.parquet --seed 7 --noise 0.2",
-            "  lsq gen decay --rows 1e8 --out decay.arrow --batch-rows 1000000"})
+            "  lsq gen decay --rows 1e8 --out decay.arrow --batch-rows 1000000",
+            "  lsq gen decay --rows 1e6 --out decay.h5"})
 final class GenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

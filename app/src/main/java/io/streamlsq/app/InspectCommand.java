@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
             "FILE is a checkpoint file or a checkpoint directory: for a directory, the checkpoint lsq resume would"
                 + " continue from (a damaged newest file is skipped with a warning, as resume skips it).%n",
             "Exit code 0, or 2 for a file that is not a whole, readable checkpoint (the message says what is wrong)."},
-        footer = {"", "Examples:", "  lsq inspect ck                      # the checkpoint lsq resume ck would continue from",
-            "  lsq inspect ck/ckpt-00000042.h5     # one file"})
+        footer = {"", "Examples:", "  lsq inspect ck                    # what lsq resume ck would continue from",
+            "  lsq inspect ck/ckpt-00000042.h5   # one file"})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -22,8 +22,10 @@ import picocli.CommandLine.Option;
         subcommands = {FitCommand.class, ResumeCommand.class, InspectCommand.class, GenCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  lsq demo", "  lsq gen decay --rows 1000000 --out decay.csv",
-            "  lsq fit --data decay.csv --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --out result.json",
-            "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --checkpoint-dir ck",
+            "  lsq fit --data decay.csv --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 \\",
+            "      --out result.json",
+            "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 \\",
+            "      --checkpoint-dir ck",
             "  lsq resume ck", "  lsq inspect ck"})
 public final class Lsq implements Runnable {
     public static final int CONVERGED = 0;

@@ -20,9 +20,12 @@ import picocli.CommandLine.Spec;
                 + " uninterrupted run. The data must be what the fit read before: changed rows are refused.%n",
             "Exit codes as for lsq fit; 2 when DIR holds no usable checkpoint, is in use, or the data is not the data"
                 + " the checkpoint was written for."},
-        footer = {"", "Examples:", "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --checkpoint-dir ck",
-            "  (killed)", "  lsq resume ck --out result.json",
-            "  lsq resume ck --max-passes 1000     # a fit that stopped at its pass budget goes on"})
+        footer = {"", "Examples:",
+            "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 \\",
+            "      --checkpoint-dir ck",
+            "  (killed)",
+            "  lsq resume ck --out result.json",
+            "  lsq resume ck --max-passes 1000   # a fit stopped by its budget goes on"})
 final class ResumeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -282,4 +282,20 @@ class SafeRunTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("data points        = 20000"), r.out());
     }
+
+    @Test
+    void helpTextsAreCurrent() {
+        Run fit = Run.of("fit", "--help");
+        assertEquals(0, fit.code());
+        for (String f : new String[] {".parquet", ".arrows", ".h5", "130 interrupted", "3 stopped by --max-passes",
+            "--checkpoint-dir ck"}) {
+            assertTrue(fit.out().contains(f), "fit --help should mention " + f + ":\n" + fit.out());
+        }
+        Run inspect = Run.of("inspect", "--help");
+        assertTrue(inspect.out().contains("Examples:") && inspect.out().contains("checkpoint directory"), inspect.out());
+        Run gen = Run.of("gen", "--help");
+        assertTrue(gen.out().contains(".h5") && gen.out().contains(".feather"), gen.out());
+        Run resume = Run.of("resume", "--help");
+        assertTrue(resume.out().contains("--max-passes") && resume.out().contains("--max-time"), resume.out());
+    }
 }
