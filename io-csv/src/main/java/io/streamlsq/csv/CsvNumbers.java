@@ -53,13 +53,21 @@ final class CsvNumbers {
             return word(b, i, to, negative);
         }
         int digits = 0;
+        long mantissa = 0;
+        boolean exact = true; // the digits so far fit a double's 53 bits exactly
+        int scale = 0;        // decimal exponent of the mantissa's last digit
         while (i < to && isDigit(b[i])) {
+            exact = accumulate(mantissa, b[i]) && exact;
+            mantissa = exact ? mantissa * 10 + (b[i] - '0') : mantissa;
             i++;
             digits++;
         }
         if (i < to && b[i] == '.') {
             i++;
             while (i < to && isDigit(b[i])) {
+                exact = accumulate(mantissa, b[i]) && exact;
+                mantissa = exact ? mantissa * 10 + (b[i] - '0') : mantissa;
+                scale--;
                 i++;
                 digits++;
             }
@@ -69,20 +77,31 @@ final class CsvNumbers {
         }
         if (i < to && (b[i] == 'e' || b[i] == 'E')) {
             i++;
+            boolean minus = false;
             if (i < to && (b[i] == '+' || b[i] == '-')) {
+                minus = b[i] == '-';
                 i++;
             }
             int exp = 0;
+            int e = 0;
             while (i < to && isDigit(b[i])) {
+                e = e < 100_000 ? e * 10 + (b[i] - '0') : e;
                 i++;
                 exp++;
             }
             if (exp == 0) {
                 return NOT_A_NUMBER;
             }
+            scale += minus ? -e : e;
         }
         if (i != to) {
             return NOT_A_NUMBER;
+        }
+        // Clinger's fast path: an integer below 2^53 times or over an exact power of ten (10^0 … 10^22) is one
+        // correctly rounded operation, so the same bits as Double.parseDouble, without its allocation
+        if (exact && scale >= -22 && scale <= 22) {
+            double m = negative ? -(double) mantissa : (double) mantissa;
+            return scale >= 0 ? m * POWERS[scale] : m / POWERS[-scale];
         }
         return Double.parseDouble(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
     }
@@ -95,6 +114,21 @@ final class CsvNumbers {
             case "inf", "infinity" -> negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
             default -> NOT_A_NUMBER;
         };
+    }
+
+    private static final double[] POWERS = new double[23];
+
+    static {
+        double p = 1;
+        for (int k = 0; k < POWERS.length; k++) {
+            POWERS[k] = p; // 10^k is exact in a double up to k = 22
+            p *= 10;
+        }
+    }
+
+    /** Whether {@code mantissa * 10 + digit} stays at or below 2^53. */
+    private static boolean accumulate(long mantissa, byte digit) {
+        return mantissa <= ((1L << 53) - (digit - '0')) / 10;
     }
 
     private static boolean isDigit(byte c) {

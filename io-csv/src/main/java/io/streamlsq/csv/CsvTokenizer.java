@@ -155,6 +155,11 @@ final class CsvTokenizer {
                     state = AFTER_QUOTE;
                     continue;
                 }
+                if (c != '\r' && c != '\n') {
+                    append(slot, c);
+                    skipQuotedRun(slot);
+                    continue;
+                }
                 if (c == '\r') {
                     line++;
                     if (peek() == '\n') {
@@ -191,11 +196,17 @@ final class CsvTokenizer {
                         state = UNQUOTED;
                         onlySpace &= c == ' ' || c == '\t';
                         append(slot, c);
+                        if (!onlySpace) {
+                            skipUnquotedRun(slot);
+                        }
                     }
                 }
                 case UNQUOTED -> {
                     onlySpace &= c == ' ' || c == '\t';
                     append(slot, c);
+                    if (!onlySpace) {
+                        skipUnquotedRun(slot);
+                    }
                 }
                 default -> { // AFTER_QUOTE; once broken, a quote no longer reopens (the record is refused)
                     if (c == '"' && malformedField != field) {
@@ -225,6 +236,54 @@ final class CsvTokenizer {
 
     private int slotOf(int field) {
         return field < slotOfField.length ? slotOfField[field] : -1;
+    }
+
+    /**
+     * The hot path: the rest of an unquoted field within the buffer, up to (not including) the next separator or
+     * line end, in one tight loop (a quote there is an ordinary byte). Appends it to {@code slot} if captured.
+     */
+    private void skipUnquotedRun(int slot) {
+        int p = pos;
+        final int end = lim;
+        final byte[] b = buf;
+        while (p < end) {
+            byte x = b[p];
+            if (x == ',' || x == '\n' || x == '\r') {
+                break;
+            }
+            p++;
+        }
+        appendRange(slot, pos, p);
+        pos = p;
+    }
+
+    /** The same inside quotes: up to the next quote or line end (line ends are counted by the caller). */
+    private void skipQuotedRun(int slot) {
+        int p = pos;
+        final int end = lim;
+        final byte[] b = buf;
+        while (p < end) {
+            byte x = b[p];
+            if (x == '"' || x == '\n' || x == '\r') {
+                break;
+            }
+            p++;
+        }
+        appendRange(slot, pos, p);
+        pos = p;
+    }
+
+    private void appendRange(int slot, int from, int to) {
+        if (slot < 0 || from == to) {
+            return;
+        }
+        int n = cellLength[slot];
+        int take = Math.min(to - from, MAX_CELL_BYTES - n);
+        System.arraycopy(buf, from, cell[slot], n, take);
+        cellLength[slot] = n + take;
+        if (take < to - from) {
+            tooLong[slot] = true;
+        }
     }
 
     private void append(int slot, int c) {
