@@ -157,7 +157,7 @@ final class CsvTokenizer {
                 }
                 if (c != '\r' && c != '\n') {
                     append(slot, c);
-                    skipQuotedRun(slot);
+                    skipRun(slot, (byte) '"');
                     continue;
                 }
                 if (c == '\r') {
@@ -197,7 +197,7 @@ final class CsvTokenizer {
                         onlySpace &= c == ' ' || c == '\t';
                         append(slot, c);
                         if (!onlySpace) {
-                            skipUnquotedRun(slot);
+                            skipRun(slot, (byte) ',');
                         }
                     }
                 }
@@ -205,7 +205,7 @@ final class CsvTokenizer {
                     onlySpace &= c == ' ' || c == '\t';
                     append(slot, c);
                     if (!onlySpace) {
-                        skipUnquotedRun(slot);
+                        skipRun(slot, (byte) ',');
                     }
                 }
                 default -> { // AFTER_QUOTE; once broken, a quote no longer reopens (the record is refused)
@@ -239,32 +239,17 @@ final class CsvTokenizer {
     }
 
     /**
-     * The hot path: the rest of an unquoted field within the buffer, up to (not including) the next separator or
-     * line end, in one tight loop (a quote there is an ordinary byte). Appends it to {@code slot} if captured.
+     * The hot path: the rest of a field within the buffer up to (not including) {@code stop} or a line end, in
+     * one tight loop; appended to {@code slot} if captured. {@code stop} is {@code ,} outside quotes (a quote there
+     * is an ordinary byte) and {@code "} inside them (line ends are then counted by the caller).
      */
-    private void skipUnquotedRun(int slot) {
+    private void skipRun(int slot, byte stop) {
         int p = pos;
         final int end = lim;
         final byte[] b = buf;
         while (p < end) {
             byte x = b[p];
-            if (x == ',' || x == '\n' || x == '\r') {
-                break;
-            }
-            p++;
-        }
-        appendRange(slot, pos, p);
-        pos = p;
-    }
-
-    /** The same inside quotes: up to the next quote or line end (line ends are counted by the caller). */
-    private void skipQuotedRun(int slot) {
-        int p = pos;
-        final int end = lim;
-        final byte[] b = buf;
-        while (p < end) {
-            byte x = b[p];
-            if (x == '"' || x == '\n' || x == '\r') {
+            if (x == stop || x == '\n' || x == '\r') {
                 break;
             }
             p++;
