@@ -42,40 +42,41 @@ final class PassRunner {
      * to check that they are still what the answer rests on.
      */
     void verifyEarlierReads() throws IOException {
-        long[] todo = state.digests.unchecked();
-        if (todo.length == 0) {
+        verify(state.problem.source(), state.digests.unchecked());
+    }
+
+    /**
+     * Reads the given chunks (increasing) only to check their digests, no model evaluation; a sequential source
+     * is read from its start up to the last of them, checking every chunk on the way.
+     */
+    private void verify(DataSource source, long[] chunks) throws IOException {
+        if (chunks.length == 0) {
             return;
         }
-        DataSource source = state.problem.source();
-        if (!source.isRandomAccess()) {
-            verify(source, todo[todo.length - 1] + 1);
-            return;
-        }
-        try (io.streamlsq.data.ChunkCursor cursor = source.open(columns, todo[0])) {
-            for (long k : todo) {
-                cursor.seek(k);
-                io.streamlsq.data.Chunk chunk = cursor.next();
-                if (chunk == null) {
-                    throw new InvalidDataException(source.describe() + " has fewer chunks (" + k
-                            + ") than when the checkpoint was written: the data changed");
+        boolean seek = source.isRandomAccess();
+        long last = chunks[chunks.length - 1];
+        try (io.streamlsq.data.ChunkCursor cursor = source.open(columns, seek ? chunks[0] : 0)) {
+            if (seek) {
+                for (long k : chunks) {
+                    cursor.seek(k);
+                    state.digests.check(source, nextOrRefuse(cursor, source, k));
                 }
-                state.digests.check(source, chunk);
+            } else {
+                for (long k = 0; k <= last; k++) {
+                    state.digests.check(source, nextOrRefuse(cursor, source, k));
+                }
             }
         }
     }
 
-    /** Reads chunks {@code [0, end)} only to check their digests (no model evaluation). */
-    private void verify(DataSource source, long end) throws IOException {
-        try (io.streamlsq.data.ChunkCursor cursor = source.open(columns, 0)) {
-            for (long k = 0; k < end; k++) {
-                io.streamlsq.data.Chunk chunk = cursor.next();
-                if (chunk == null) {
-                    throw new InvalidDataException(source.describe() + " has fewer chunks (" + k
-                            + ") than when the checkpoint was written: the data changed");
-                }
-                state.digests.check(source, chunk);
-            }
+    private static io.streamlsq.data.Chunk nextOrRefuse(io.streamlsq.data.ChunkCursor cursor, DataSource source, long k)
+            throws IOException {
+        io.streamlsq.data.Chunk chunk = cursor.next();
+        if (chunk == null) {
+            throw new InvalidDataException(source.describe() + " has fewer chunks (" + k
+                    + ") than when the checkpoint was written: the data changed");
         }
+        return chunk;
     }
 
     /**
@@ -111,7 +112,7 @@ final class PassRunner {
                     && pending.level().equals(level.name())) {
                 // the pass a checkpoint caught half done: go on from its cursor with its partial sums, once the
                 // chunks behind those sums are checked to be the ones they were made of
-                verify(source, pending.nextChunk());
+                verify(source, java.util.stream.LongStream.range(0, pending.nextChunk()).toArray());
                 request = new PassRequest(source, columns, evaluators, theta, level, pending.nextChunk(),
                         NormalEquations.fromArray(state.freeCount(), pending.sums()), observer, state.digests);
             } else {

@@ -34,9 +34,11 @@ class ChangedDataResumeTest {
     /** The same fingerprint whatever the content: a file edited in place without changing size or time. */
     static final class SameFingerprint implements DataSource {
         final InMemoryDataSource inner;
+        final boolean randomAccess;
 
-        SameFingerprint(double[] x, double[] y) {
+        SameFingerprint(double[] x, double[] y, boolean randomAccess) {
             inner = InMemoryDataSource.ofXY(x, y, CHUNK);
+            this.randomAccess = randomAccess;
         }
 
         @Override
@@ -61,7 +63,7 @@ class ChangedDataResumeTest {
 
         @Override
         public boolean isRandomAccess() {
-            return true;
+            return randomAccess; // false: read like a stream, from the start
         }
 
         @Override
@@ -102,12 +104,30 @@ class ChangedDataResumeTest {
         return new PhaseOrchestrator(o, io.streamlsq.exec.PassExecutor.parallel(POOL, 2), Ticker.system(), List.of());
     }
 
+    static boolean randomAccess = true;
+
     static FitProblem problem(double[] x, double[] y) {
-        return FitProblem.builder(OscillationWarmupTest.OSC, new SameFingerprint(x, y)).initial(1.0, 0.5, 3.3, 0.0).build();
+        return FitProblem.builder(OscillationWarmupTest.OSC, new SameFingerprint(x, y, randomAccess))
+                .initial(1.0, 0.5, 3.3, 0.0).build();
     }
 
     @Test
     void aChangeAnywhereIsRefusedFromEveryCheckpoint() throws IOException {
+        randomAccess = true;
+        changeAnywhere();
+    }
+
+    @Test
+    void aChangeAnywhereInASequentialSourceIsRefusedFromEveryCheckpoint() throws IOException {
+        randomAccess = false;
+        try {
+            changeAnywhere();
+        } finally {
+            randomAccess = true;
+        }
+    }
+
+    private void changeAnywhere() throws IOException {
         double[][] d = data();
         FitOptions o = FitOptions.defaults();
         ResumeExactnessTest.MemoryStore store = new ResumeExactnessTest.MemoryStore();
