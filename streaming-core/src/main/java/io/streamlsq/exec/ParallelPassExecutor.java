@@ -18,8 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Workers claim chunk indices in increasing order, each with its own cursor and evaluator, and put their
  * contribution in a slot of a reorder window; whoever completes the chunk that is next in order merges
- * all ready slots in order. A worker waits when its chunk is a window ahead of the merge, so memory stays
- * at {@code window × p²} doubles whatever the number of chunks.
+ * all ready slots in order and keeps a copy of the running total after each. The observer (progress, and
+ * checkpoints, which write and force a file) is told of those totals in order, outside the merge lock, by one
+ * thread at a time, so a checkpoint write does not stop the other workers: they go on for up to a window of
+ * chunks. A worker waits when its chunk is a window ahead of what the observer has been told, so memory stays
+ * at {@code 2 × window × p²} doubles whatever the number of chunks.
  */
 final class ParallelPassExecutor implements PassExecutor {
     private final ExecutorService pool;
@@ -87,7 +90,12 @@ final class ParallelPassExecutor implements PassExecutor {
         final boolean[] ready;
         final AtomicLong nextClaim;
         final NormalEquations total;
+        /** The running total after chunk c, at {@code c % window}, until the observer has been told of it. */
+        final NormalEquations[] totals;
         long merged;
+        /** Chunks the observer has been told of, from {@code firstChunk}: {@code observed <= merged}. */
+        long observed;
+        boolean draining;
         boolean stop;
         NonFinite firstBad;
         Throwable failure;
@@ -106,7 +114,12 @@ final class ParallelPassExecutor implements PassExecutor {
             this.ready = new boolean[window];
             this.nextClaim = new AtomicLong(req.firstChunk());
             this.total = req.initial().copy();
+            this.totals = new NormalEquations[window];
+            for (int i = 0; i < window; i++) {
+                totals[i] = NormalEquations.empty(p);
+            }
             this.merged = req.firstChunk();
+            this.observed = req.firstChunk();
         }
 
         void work(ChunkEvaluator evaluator) {
@@ -137,7 +150,7 @@ final class ParallelPassExecutor implements PassExecutor {
         }
 
         private synchronized boolean awaitRoom(long k) {
-            while (!stop && k >= merged + window) {
+            while (!stop && k >= observed + window) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -150,22 +163,58 @@ final class ParallelPassExecutor implements PassExecutor {
             return !stop;
         }
 
-        private synchronized void publish(int s, NonFinite nf) {
-            ready[s] = true;
-            bad[s] = nf;
-            while (!stop && merged < end && ready[(int) (merged % window)]) {
-                int slot = (int) (merged % window);
-                if (bad[slot] != null) {
-                    firstBad = bad[slot];
-                    stop = true;
-                    break;
+        private void publish(int s, NonFinite nf) {
+            synchronized (this) {
+                ready[s] = true;
+                bad[s] = nf;
+                while (!stop && merged < end && ready[(int) (merged % window)]) {
+                    int slot = (int) (merged % window);
+                    if (bad[slot] != null) {
+                        firstBad = bad[slot];
+                        stop = true;
+                        break;
+                    }
+                    total.merge(slots[slot]);
+                    totals[slot].copyFrom(total);
+                    ready[slot] = false;
+                    merged++;
                 }
-                total.merge(slots[slot]);
-                ready[slot] = false;
-                merged++;
-                req.observer().onChunkMerged(merged, total.rows(), total);
+                notifyAll();
+                if (draining || observed == merged) {
+                    return; // another thread is telling the observer, or there is nothing to tell
+                }
+                draining = true;
             }
-            notifyAll();
+            tellObserver();
+        }
+
+        /** Tells the observer of every merged chunk it has not been told of, in order, outside the merge lock. */
+        private void tellObserver() {
+            while (true) {
+                NormalEquations after;
+                long next;
+                synchronized (this) {
+                    if (stop || observed == merged) {
+                        draining = false;
+                        notifyAll();
+                        return;
+                    }
+                    after = totals[(int) (observed % window)];
+                    next = observed + 1;
+                }
+                try {
+                    req.observer().onChunkMerged(next, after.rows(), after);
+                } catch (RuntimeException | Error e) {
+                    synchronized (this) {
+                        draining = false;
+                    }
+                    throw e;
+                }
+                synchronized (this) {
+                    observed++;
+                    notifyAll();
+                }
+            }
         }
 
         private synchronized void fail(Throwable t) {

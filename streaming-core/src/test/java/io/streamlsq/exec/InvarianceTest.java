@@ -86,6 +86,98 @@ class InvarianceTest {
         assertEquals(60, rest.chunks());
     }
 
+    @Test
+    void aSlowObserverDoesNotStopTheWorkersAndSeesEveryTotalInOrder() throws Exception {
+        DataSource source = SyntheticDataSource.of(BuiltinProblem.DECAY, 100 * 1_000, 1_000, 4);
+        List<String> cols = List.of("x", "y");
+        double[] theta = {2, 1, 0.3};
+        PassResult seq = run(PassExecutor.sequential(), source, cols, theta, 1);
+        java.util.concurrent.atomic.AtomicLong evaluated = new java.util.concurrent.atomic.AtomicLong();
+        DataSource counted = new DataSource() {
+            @Override
+            public List<String> columnNames() {
+                return source.columnNames();
+            }
+
+            @Override
+            public long chunkCount() {
+                return source.chunkCount();
+            }
+
+            @Override
+            public long rowCount() {
+                return source.rowCount();
+            }
+
+            @Override
+            public int maxChunkRows() {
+                return source.maxChunkRows();
+            }
+
+            @Override
+            public boolean isRandomAccess() {
+                return true;
+            }
+
+            @Override
+            public io.streamlsq.data.ChunkCursor open(List<String> columns, long firstChunk) throws java.io.IOException {
+                io.streamlsq.data.ChunkCursor c = source.open(columns, firstChunk);
+                return new io.streamlsq.data.ChunkCursor() {
+                    @Override
+                    public io.streamlsq.data.Chunk next() throws java.io.IOException {
+                        evaluated.incrementAndGet(); // a chunk read: its worker got past the window
+                        return c.next();
+                    }
+
+                    @Override
+                    public void seek(long chunk) throws java.io.IOException {
+                        c.seek(chunk);
+                    }
+
+                    @Override
+                    public void close() throws java.io.IOException {
+                        c.close();
+                    }
+                };
+            }
+
+            @Override
+            public String fingerprint() throws java.io.IOException {
+                return source.fingerprint();
+            }
+
+            @Override
+            public String describe() {
+                return "counted";
+            }
+        };
+        List<ChunkEvaluator> evs = List.of(evaluator(), evaluator());
+        List<Long> told = new ArrayList<>();
+        List<Long> rows = new ArrayList<>();
+        long[] seenWhileBlocked = {-1};
+        PassObserver slow = (next, rowsDone, partial) -> {
+            told.add(next);
+            rows.add(rowsDone);
+            if (next == 3) {
+                // a checkpoint write that takes long: the workers must go on meanwhile (they used to wait on the
+                // merge lock); this waits for them, not for a time, and gives up only if they never come
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (evaluated.get() < 3 + 6 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                seenWhileBlocked[0] = evaluated.get();
+            }
+        };
+        PassResult par = PassExecutor.parallel(pool, 2).run(PassRequest.full(counted, cols, evs, theta, EvalLevel.NORMAL, slow));
+        assertTrue(seenWhileBlocked[0] >= 9, "chunks read while the observer was busy: " + seenWhileBlocked[0]);
+        assertTrue(seq.sums().sameBits(par.sums()));
+        assertEquals(100, told.size());
+        for (int k = 0; k < 100; k++) {
+            assertEquals(k + 1, told.get(k));
+            assertEquals((k + 1) * 1_000L, rows.get(k));
+        }
+    }
+
     private static ChunkEvaluator evaluator() {
         return new ChunkEvaluator(BuiltinProblem.DECAY.model(), new int[] {0, 1, 2}, List.of("x", "y"), false,
                 Loss.linear(), 512);
