@@ -56,11 +56,12 @@ class NistStrdTest {
         assertTrue(failed.isEmpty(), "runs with standard deviation LRE below the bar:\n" + failed);
     }
 
+    /** docs/accuracy.md: 52 of 54; the two below LRE 6 are ENSO from both starts (issue's bar: 50). */
     @Test
-    void atLeastFiftyOfFiftyFourRunsWithDefaultOptionsReachLreSix() {
+    void fiftyTwoOfFiftyFourRunsWithDefaultOptionsReachLreSix() {
         long good = defaults.stream().filter(s -> s.minParamLre() >= 6).count();
         String bad = defaults.stream().filter(s -> s.minParamLre() < 6).map(Score::row)
                 .collect(Collectors.joining("\n"));
-        assertTrue(good >= 50, good + " of 54 runs reached LRE 6 with the defaults; the others:\n" + bad);
+        assertTrue(good >= 52, good + " of 54 runs reached LRE 6 with the defaults; the others:\n" + bad);
     }
 }
