@@ -1,0 +1,118 @@
+package io.streamlsq.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.streamlsq.data.InMemoryDataSource;
+import io.streamlsq.exec.PassExecutor;
+import io.streamlsq.options.FitOptions;
+import io.streamlsq.problem.FitProblem;
+import io.streamlsq.problems.DecayModel;
+import io.streamlsq.result.FitResult;
+import io.streamlsq.testkit.Fits;
+import io.streamlsq.testkit.MiniJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Each loss and f_scale against scipy's {@code least_squares(fun, x0, loss=..., f_scale=...)} on 200 rows of
+ * a*exp(-b*x)+c with 12 outliers (scipy_losses.py next to the reference file says how they are made): the
+ * final cost to 1e-9 relative and the parameters to 1e-7. Both sides converge with tolerances near machine
+ * epsilon, so the comparison is of the minima, not of the paths. scipy_losses.json is the script's output,
+ * checked in; when python3 with scipy is on PATH (or named by -Dstreamlsq.python) the script also runs at
+ * test time and the fits are compared with its fresh output.
+ */
+class LossAgainstScipyTest {
+    private static final String SCRIPT = "scipy_losses.py";
+    private static final double COST_TOLERANCE = 1e-9;
+    private static final double PARAM_TOLERANCE = 1e-7;
+    private static final FitOptions TIGHT = FitOptions.builder().tolerances(1e-15).maxPasses(5_000).build();
+
+    @TestFactory
+    Stream<DynamicTest> againstTheCheckedInReference() throws IOException {
+        try (InputStream in = LossAgainstScipyTest.class.getResourceAsStream("scipy_losses.json")) {
+            return cases(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> againstScipyRunNow() throws Exception {
+        String python = System.getProperty("streamlsq.python", "python3");
+        assumeTrue(hasScipy(python), python + " with scipy is not available: compared with the checked-in reference only");
+        Path script = Path.of(LossAgainstScipyTest.class.getResource(SCRIPT).toURI());
+        Path out = Files.createTempFile("scipy_losses", ".json");
+        Path err = Files.createTempFile("scipy_losses", ".err");
+        try {
+            Process p = new ProcessBuilder(python, script.toString()).redirectOutput(out.toFile())
+                    .redirectError(err.toFile()).start();
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS), SCRIPT + " did not finish in 300 s");
+            assertEquals(0, p.exitValue(), SCRIPT + " failed: " + Files.readString(err));
+            return cases(Files.readString(out));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static boolean hasScipy(String python) throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder(python, "-c", "import scipy, numpy")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException noPython) {
+            return false;
+        }
+    }
+
+    private static Stream<DynamicTest> cases(String json) {
+        Map<String, Object> doc = MiniJson.object(MiniJson.parse(json));
+        double[] x = MiniJson.doubles(doc.get("x"));
+        double[] y = MiniJson.doubles(doc.get("y"));
+        double[] sigma = MiniJson.doubles(doc.get("sigma"));
+        double[] x0 = MiniJson.doubles(doc.get("x0"));
+        String scipy = "scipy " + doc.get("scipy");
+        List<Object> cases = MiniJson.list(doc.get("cases"));
+        assertTrue(cases.size() >= 10, "reference has " + cases.size() + " cases");
+        return cases.stream().map(MiniJson::object).map(c -> {
+            String loss = (String) c.get("loss");
+            double fScale = (Double) c.get("f_scale");
+            boolean weighted = (Boolean) c.get("weighted");
+            String name = loss + ", f_scale " + fScale + (weighted ? ", weighted" : "");
+            return DynamicTest.dynamicTest(name, () -> {
+                FitResult r = fit(x, y, weighted ? sigma : null, x0, Loss.parse(loss, fScale));
+                String what = name + " against " + scipy + "\n" + r.briefReport();
+                assertEquals("converged", r.termination().status(), what);
+                double cost = (Double) c.get("cost");
+                assertEquals(cost, r.cost(), COST_TOLERANCE * cost, "cost, " + what);
+                double[] expected = MiniJson.doubles(c.get("params"));
+                for (int k = 0; k < expected.length; k++) {
+                    assertEquals(expected[k], r.values()[k], PARAM_TOLERANCE * Math.max(1, Math.abs(expected[k])),
+                            r.parameterNames().get(k) + ", " + what);
+                }
+            });
+        });
+    }
+
+    private static FitResult fit(double[] x, double[] y, double[] sigma, double[] x0, Loss loss) {
+        Map<String, double[]> cols = new LinkedHashMap<>();
+        cols.put("x", x);
+        cols.put("y", y);
+        if (sigma != null) {
+            cols.put("sigma", sigma);
+        }
+        FitProblem problem = FitProblem.builder(new DecayModel(), new InMemoryDataSource(cols, 64)).initial(x0)
+                .sigma(sigma != null ? "sigma" : null).loss(loss).build();
+        return Fits.fit(problem, TIGHT, PassExecutor.sequential());
+    }
+}
