@@ -50,20 +50,38 @@ final class ParquetCodecs implements CompressionCodecFactory {
             this.codec = codec;
         }
 
+        /**
+         * Decompresses one page to exactly {@code uncompressedSize} bytes (its header's): a page that
+         * decompresses to fewer or more bytes, or an uncompressed page of another size, is refused with an
+         * {@link IOException} saying both sizes.
+         */
         @Override
         public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+            if (uncompressedSize < 0) {
+                throw new IOException("the page header says " + uncompressedSize + " bytes uncompressed");
+            }
             if (codec == CompressionCodecName.UNCOMPRESSED) {
+                requireSize(bytes.size(), uncompressedSize);
                 return bytes;
             }
             byte[] in = bytes.toByteArray();
             byte[] out = new byte[uncompressedSize];
             switch (codec) {
-                case SNAPPY -> Snappy.uncompress(in, 0, in.length, out, 0);
+                case SNAPPY -> {
+                    requireSize(Snappy.uncompressedLength(in, 0, in.length), uncompressedSize);
+                    requireSize(Snappy.uncompress(in, 0, in.length, out, 0), uncompressedSize);
+                }
                 case ZSTD -> {
-                    long n = Zstd.decompressByteArray(out, 0, out.length, in, 0, in.length);
+                    long n;
+                    try {
+                        n = Zstd.decompressByteArray(out, 0, out.length, in, 0, in.length);
+                    } catch (RuntimeException e) { // ZstdException: corrupt, or more than the header's size
+                        throw new IOException("zstd: " + e.getMessage(), e);
+                    }
                     if (Zstd.isError(n)) {
                         throw new IOException("zstd: " + Zstd.getErrorName(n));
                     }
+                    requireSize(n, uncompressedSize);
                 }
                 case GZIP -> readFully(new GZIPInputStream(new java.io.ByteArrayInputStream(in)), out);
                 case LZ4_RAW -> readFully(new BlockLZ4CompressorInputStream(new java.io.ByteArrayInputStream(in)), out);
@@ -72,6 +90,13 @@ final class ParquetCodecs implements CompressionCodecFactory {
             return BytesInput.from(out);
         }
 
+        private static void requireSize(long got, int header) throws IOException {
+            if (got != header) {
+                throw new IOException("the page decompresses to " + got + " bytes, but its header says " + header);
+            }
+        }
+
+        /** Fills {@code out} and requires the stream to end there. */
         private static void readFully(InputStream s, byte[] out) throws IOException {
             try (s) {
                 int off = 0;
@@ -81,6 +106,10 @@ final class ParquetCodecs implements CompressionCodecFactory {
                         throw new IOException("page ends after " + off + " of " + out.length + " bytes");
                     }
                     off += r;
+                }
+                if (s.read() >= 0) {
+                    throw new IOException("the page decompresses to more than the " + out.length
+                            + " bytes its header says");
                 }
             }
         }

@@ -67,4 +67,31 @@ class ParquetCodecsTest {
                 () -> new ParquetCodecs("f.parquet").getDecompressor(CompressionCodecName.BROTLI));
         assertTrue(u.getMessage().contains("f.parquet uses the Parquet compression BROTLI"), u.getMessage());
     }
+
+    /** A page that decompresses to more or fewer bytes than its header's uncompressed size is refused. */
+    @Test
+    void aPageOfAnotherSizeThanItsHeaderSaysIsRefused() throws Exception {
+        byte[] page = page();
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
+            g.write(page);
+        }
+        ByteArrayOutputStream lz = new ByteArrayOutputStream();
+        try (BlockLZ4CompressorOutputStream l = new BlockLZ4CompressorOutputStream(lz)) {
+            l.write(page);
+        }
+        var pages = new java.util.LinkedHashMap<CompressionCodecName, byte[]>();
+        pages.put(CompressionCodecName.UNCOMPRESSED, page);
+        pages.put(CompressionCodecName.SNAPPY, Snappy.compress(page));
+        pages.put(CompressionCodecName.ZSTD, Zstd.compress(page));
+        pages.put(CompressionCodecName.GZIP, gz.toByteArray());
+        pages.put(CompressionCodecName.LZ4_RAW, lz.toByteArray());
+        for (var e : pages.entrySet()) {
+            var d = new ParquetCodecs("f.parquet").getDecompressor(e.getKey());
+            for (int size : new int[] {page.length - 1, page.length + 1, page.length + 4096}) {
+                assertThrows(java.io.IOException.class, () -> d.decompress(BytesInput.from(e.getValue()), size).toByteArray(),
+                        e.getKey() + " to " + size + " bytes of " + page.length);
+            }
+        }
+    }
 }
