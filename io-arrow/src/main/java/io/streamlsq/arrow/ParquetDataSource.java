@@ -16,16 +16,11 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.api.Converter;
-import org.apache.parquet.io.api.GroupConverter;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
@@ -146,7 +141,7 @@ public final class ParquetDataSource implements DataSource {
 
     private static ParquetFileReader reader(Path path) throws IOException {
         return ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder(new PlainParquetConfiguration())
-                .withCodecFactory(new ParquetCodecs(path.toString())).build());
+                .withCodecFactory(new ParquetCodecs(path.toString())).usePageChecksumVerification(true).build());
     }
 
     /**
@@ -250,6 +245,7 @@ public final class ParquetDataSource implements DataSource {
         private final Chunk chunk;
         private final double[][] columns;
         private final boolean[] invalid;
+        private final ParquetPageDecoder pages = new ParquetPageDecoder(path.toString());
         private long next;
 
         Cursor(ParquetFileReader reader, List<String> names, ColumnDescriptor[] descriptors, ParquetNumeric[] numerics,
@@ -278,32 +274,33 @@ public final class ParquetDataSource implements DataSource {
             } catch (InvalidDataException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
-                throw new InvalidDataException(path + ": row group " + g + " could not be read (a damaged footer or "
-                        + "column chunk): " + cause(e).replace(String.valueOf(reader.getFile()), "the file"));
+                String page = damagedPage(g);
+                throw new InvalidDataException(path + ": row group " + g + (page != null ? page
+                        : " could not be read (a damaged footer or column chunk): "
+                                + cause(e).replace(String.valueOf(reader.getFile()), "the file")));
             }
             if (store == null || store.getRowCount() != n) {
                 throw new InvalidDataException(path + ": row group " + g + " is missing or holds "
                         + (store == null ? 0 : store.getRowCount()) + " rows instead of " + n);
             }
-            ColumnReadStoreImpl columnStore = null;
             boolean anyNull = false;
             java.util.Arrays.fill(invalid, 0, n, false);
-            try {
-                for (int c = 0; c < descriptors.length; c++) {
-                    ColumnDescriptor d = descriptors[c];
-                    if (d.getMaxDefinitionLevel() == 0) {
-                        decodeRequired(store.getPageReader(d), d, numerics[c], columns[c], n, g);
-                    } else {
-                        if (columnStore == null) {
-                            columnStore = new ColumnReadStoreImpl(store, NO_RECORDS, schema, createdBy);
-                        }
-                        anyNull |= decode(columnStore.getColumnReader(d), d, numerics[c], columns[c], n, c, first);
-                    }
+            for (int c = 0; c < descriptors.length; c++) {
+                int firstNull;
+                try {
+                    firstNull = pages.column(store.getPageReader(descriptors[c]), descriptors[c], numerics[c], g, columns[c],
+                            invalid, n);
+                } catch (InvalidDataException e) {
+                    throw e;
+                } catch (RuntimeException | IOException e) {
+                    throw new InvalidDataException(path + ": row group " + g + " column '" + names.get(c)
+                            + "' could not be decoded (damaged?): " + cause(e));
                 }
-            } catch (InvalidDataException e) {
-                throw e;
-            } catch (RuntimeException | IOException e) {
-                throw new InvalidDataException(path + ": row group " + g + " could not be decoded (damaged?): " + cause(e));
+                if (firstNull >= 0 && policy == InvalidRows.REFUSE) {
+                    throw new InvalidDataException(path + ": column '" + names.get(c) + "' is null at row " + (first + firstNull)
+                            + " (use --skip-invalid to skip such rows)", first + firstNull, names.get(c));
+                }
+                anyNull |= firstNull >= 0;
             }
             int kept = n;
             if (policy == InvalidRows.SKIP) {
@@ -332,165 +329,63 @@ public final class ParquetDataSource implements DataSource {
         }
 
         /**
-         * A required column, page by page: PLAIN pages are copied in bulk from their little-endian bytes, other
-         * dictionary pages have their ids decoded in bulk ({@link #decodeDictionary}); other encodings
-         * (byte-stream-split, delta) go through parquet-java's value readers.
+         * After a failed read of row group {@code g}: which page of which column is damaged, as
+         * " column 'x' page k ..." (or "dictionary page"), or null. parquet-java reads every page header of
+         * the row group and checks the CRCs, but does not say which page failed; this walks the column chunks'
+         * page headers again, on the error path only: a header that cannot be read, a page running past its
+         * column chunk, value counts that do not add up to the footer's, a CRC that does not match.
          */
-        private void decodeRequired(org.apache.parquet.column.page.PageReader pages, ColumnDescriptor d, ParquetNumeric type,
-                double[] out, int n, int g) throws IOException {
-            org.apache.parquet.column.page.DictionaryPage dp = pages.readDictionaryPage();
-            double[] dict = dp == null ? null : dictionary(dp, type);
-            int i = 0;
-            for (org.apache.parquet.column.page.DataPage page = pages.readPage(); page != null; page = pages.readPage()) {
-                int count = page.getValueCount();
-                if (i + count > n) {
-                    throw new InvalidDataException(path + ": row group " + g + " column '" + d.getPath()[0] + "' has more than "
-                            + n + " values");
-                }
-                org.apache.parquet.column.Encoding enc;
-                org.apache.parquet.bytes.BytesInput bytes;
-                if (page instanceof org.apache.parquet.column.page.DataPageV1 v1) {
-                    enc = v1.getValueEncoding();
-                    bytes = v1.getBytes();
-                } else {
-                    org.apache.parquet.column.page.DataPageV2 v2 = (org.apache.parquet.column.page.DataPageV2) page;
-                    enc = v2.getDataEncoding();
-                    bytes = v2.getData();
-                }
-                org.apache.parquet.bytes.ByteBufferInputStream in = bytes.toInputStream();
-                if (enc == org.apache.parquet.column.Encoding.PLAIN) {
-                    if (type.width > 0 && in.available() != (long) count * type.width) {
-                        throw new InvalidDataException(path + ": row group " + g + " column '" + d.getPath()[0] + "': a page of "
-                                + count + " values holds " + in.available() + " bytes, not " + count + " x " + type.width
-                                + " (a damaged footer or page header)");
-                    }
-                    type.plain(in.slice(type.width < 0 ? (int) in.available() : count * type.width), out, i, count);
-                } else if ((enc == org.apache.parquet.column.Encoding.RLE_DICTIONARY
-                        || enc == org.apache.parquet.column.Encoding.PLAIN_DICTIONARY) && dict != null) {
-                    decodeDictionary(in, count, dict, out, i);
-                } else {
-                    if (enc.usesDictionary()) {
-                        throw new InvalidDataException(path + ": row group " + g + " column '" + d.getPath()[0]
-                                + "' has a dictionary-encoded page without a dictionary page (corrupt)");
-                    }
-                    org.apache.parquet.column.values.ValuesReader vr =
-                            enc.getValuesReader(d, org.apache.parquet.column.ValuesType.VALUES);
-                    vr.initFromPage(count, in);
-                    for (int k = 0; k < count; k++) {
-                        out[i + k] = type.read(vr);
+        private String damagedPage(int g) {
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                for (var c : reader.getRowGroups().get(g).getColumns()) {
+                    byte[] chunk = new byte[Math.toIntExact(c.getTotalSize())];
+                    ch.read(java.nio.ByteBuffer.wrap(chunk), c.getStartingPos());
+                    String damage = damagedPage(chunk, c.getValueCount());
+                    if (damage != null) {
+                        return " column '" + c.getPath().toDotString() + "' " + damage;
                     }
                 }
-                i += count;
+            } catch (IOException | RuntimeException e) {
+                return null;
             }
-            if (i != n) {
-                throw new InvalidDataException(path + ": row group " + g + " column '" + d.getPath()[0] + "' has " + i
-                        + " values for " + n + " rows (truncated or corrupt)");
-            }
+            return null;
         }
 
-        private int[] ids = new int[0];
-        private byte[] page = new byte[0];
-
-        /**
-         * A dictionary-encoded page of a required column: one byte of bit width, then the RLE / bit-packed
-         * hybrid runs of dictionary ids (Parquet's format spec), decoded in bulk; then one lookup per value.
-         */
-        private void decodeDictionary(org.apache.parquet.bytes.ByteBufferInputStream in, int count, double[] dict,
-                double[] out, int at) throws IOException {
-            int len = (int) in.available();
-            if (page.length < len) {
-                page = new byte[len];
-            }
-            in.slice(len).get(page, 0, len);
-            byte[] a = page;
-            int p = 0;
-            int width = a[p++] & 0xff;
-            if (width > 32) {
-                throw new IOException("dictionary id width " + width + " > 32");
-            }
-            if (ids.length < count) {
-                ids = new int[count];
-            }
-            int k = 0;
-            int bytesPerValue = (width + 7) / 8;
-            while (k < count) {
-                int header = 0;
-                int shift = 0;
-                int v;
-                do {
-                    v = a[p++] & 0xff;
-                    header |= (v & 0x7f) << shift;
-                    shift += 7;
-                } while ((v & 0x80) != 0);
-                if ((header & 1) == 0) {
-                    int run = header >>> 1;
-                    int value = 0;
-                    for (int j = 0; j < bytesPerValue; j++) {
-                        value |= (a[p++] & 0xff) << (8 * j);
-                    }
-                    int end = Math.min(count, k + run);
-                    java.util.Arrays.fill(ids, k, end, value);
-                    k = end;
-                } else {
-                    int values = (header >>> 1) * 8;
-                    long buffer = 0;
-                    int bits = 0;
-                    long mask = (1L << width) - 1;
-                    int end = Math.min(count, k + values);
-                    for (int j = 0; j < values; j++) {
-                        while (bits < width) {
-                            buffer |= (long) (a[p++] & 0xff) << bits;
-                            bits += 8;
-                        }
-                        if (k < end) {
-                            ids[k++] = (int) (buffer & mask);
-                        }
-                        buffer >>>= width;
-                        bits -= width;
-                    }
+        private static String damagedPage(byte[] chunk, long values) throws IOException {
+            var in = new java.io.ByteArrayInputStream(chunk);
+            int dataPages = 0;
+            long seen = 0;
+            while (in.available() > 0 && seen < values) {
+                String page = "page " + dataPages;
+                org.apache.parquet.format.PageHeader h;
+                try {
+                    h = org.apache.parquet.format.Util.readPageHeader(in);
+                } catch (IOException | RuntimeException e) {
+                    return page + ": its header cannot be read (the page before it or this one is damaged)";
+                }
+                boolean dictionary = h.getType() == org.apache.parquet.format.PageType.DICTIONARY_PAGE;
+                page = dictionary ? "dictionary page" : page;
+                int start = chunk.length - in.available();
+                int size = h.getCompressed_page_size();
+                if (size < 0 || size > in.available()) {
+                    return page + " says it has " + size + " bytes; " + in.available() + " remain in the column chunk";
+                }
+                var crc = new java.util.zip.CRC32();
+                crc.update(chunk, start, size);
+                if (h.isSetCrc() && (int) crc.getValue() != h.getCrc()) {
+                    return page + " fails its CRC checksum (the page's bytes were altered)";
+                }
+                in.skipNBytes(size);
+                if (!dictionary) {
+                    seen += h.isSetData_page_header() ? h.getData_page_header().getNum_values()
+                            : h.isSetData_page_header_v2() ? h.getData_page_header_v2().getNum_values() : 0;
+                    dataPages++;
+                }
+                if (seen > values || (seen < values && in.available() == 0)) {
+                    return page + " brings the column chunk to " + seen + " values; the footer says " + values;
                 }
             }
-            for (int j = 0; j < count; j++) {
-                int id = ids[j];
-                if (id < 0 || id >= dict.length) {
-                    throw new IOException("dictionary id " + id + " outside 0.." + (dict.length - 1));
-                }
-                out[at + j] = dict[id];
-            }
-        }
-
-        /** A dictionary page's values (PLAIN), as doubles. */
-        private double[] dictionary(org.apache.parquet.column.page.DictionaryPage dp, ParquetNumeric type) throws IOException {
-            int m = dp.getDictionarySize();
-            if (type.width > 0 && dp.getBytes().size() != (long) m * type.width) {
-                throw new InvalidDataException(path + ": a dictionary page of " + m + " values holds " + dp.getBytes().size()
-                        + " bytes, not " + m + " x " + type.width + " (a damaged footer or page header)");
-            }
-            double[] v = new double[m];
-            type.plain(dp.getBytes().toByteBuffer(), v, 0, m);
-            return v;
-        }
-
-        /** Decodes one column; returns whether it had nulls (marked in {@link #invalid}, or refused). */
-        private boolean decode(ColumnReader r, ColumnDescriptor d, ParquetNumeric type, double[] out, int n, int c,
-                long first) {
-            int max = d.getMaxDefinitionLevel();
-            boolean nulls = false;
-            for (int i = 0; i < n; i++) {
-                if (r.getCurrentDefinitionLevel() < max) {
-                    if (policy == InvalidRows.REFUSE) {
-                        throw new InvalidDataException(path + ": column '" + names.get(c) + "' is null at row " + (first + i)
-                                + " (use --skip-invalid to skip such rows)", first + i, names.get(c));
-                    }
-                    out[i] = Double.NaN;
-                    invalid[i] = true;
-                    nulls = true;
-                } else {
-                    out[i] = type.read(r);
-                }
-                r.consume();
-            }
-            return nulls;
+            return null;
         }
 
         @Override
@@ -506,23 +401,6 @@ public final class ParquetDataSource implements DataSource {
             reader.close();
         }
     }
-
-    /** The column readers want a record converter; values are read straight from them, so it does nothing. */
-    private static final GroupConverter NO_RECORDS = new GroupConverter() {
-        @Override
-        public Converter getConverter(int fieldIndex) {
-            return new PrimitiveConverter() {
-            };
-        }
-
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public void end() {
-        }
-    };
 
     /** Size, modification time, schema, row groups and a hash of the footer (the last 64 KiB). */
     @Override

@@ -105,8 +105,10 @@ final class ParquetNumeric {
     /**
      * Converts {@code count} PLAIN-encoded values from {@code b} (positioned at the first) into
      * {@code out[at..at+count)}. One loop per kind; no allocation except for decimals wider than a long.
+     * Returns the bytes read; reads past {@code b}'s limit throw (an {@link IndexOutOfBoundsException} or
+     * {@link IllegalStateException}), never read other bytes.
      */
-    void plain(ByteBuffer b, double[] out, int at, int count) {
+    int plain(ByteBuffer b, double[] out, int at, int count) {
         b = b.slice().order(ByteOrder.LITTLE_ENDIAN);
         switch (kind) {
             case DOUBLE -> b.asDoubleBuffer().get(out, at, count);
@@ -170,11 +172,17 @@ final class ParquetNumeric {
                                     + " runs past its page");
                         }
                     }
+                    if (len > b.limit() - pos) {
+                        throw new IllegalStateException("a decimal value of " + len + " bytes at page offset " + pos
+                                + " runs past its page");
+                    }
                     out[at + k] = decimal(b, pos, len, scale);
                     pos += len;
                 }
+                return pos;
             }
         }
+        return count * width;
     }
 
     /** The next value of a values reader (the encodings without a bulk path). */
