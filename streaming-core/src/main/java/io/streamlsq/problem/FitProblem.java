@@ -3,6 +3,7 @@ package io.streamlsq.problem;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.loss.Loss;
 import io.streamlsq.model.Model;
+import io.streamlsq.model.NumericJacobianModel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,7 +28,7 @@ public final class FitProblem {
     private final Loss loss;
 
     private FitProblem(Builder b, List<String> variableColumns, List<Parameter> parameters) {
-        this.model = b.model;
+        this.model = withBounds(b.model, parameters);
         this.source = b.source;
         this.variableColumns = List.copyOf(variableColumns);
         this.yColumn = b.yColumn;
@@ -36,7 +37,19 @@ public final class FitProblem {
         this.loss = b.loss;
     }
 
-    /** Starts a problem for {@code model} over {@code source}. */
+    /** A numeric Jacobian's steps must respect the bounds, which only the problem knows. */
+    private static Model withBounds(Model model, List<Parameter> parameters) {
+        if (model instanceof NumericJacobianModel numeric) {
+            return numeric.withBounds(parameters.stream().mapToDouble(Parameter::lower).toArray(),
+                    parameters.stream().mapToDouble(Parameter::upper).toArray());
+        }
+        return model;
+    }
+
+    /**
+     * Starts a problem for {@code model} over {@code source}. A {@link NumericJacobianModel} is bound to the
+     * parameters' bounds when the problem is built, so {@link #model()} is then that bound copy.
+     */
     public static Builder builder(Model model, DataSource source) {
         return new Builder(model, source);
     }
