@@ -72,7 +72,8 @@ final class FitRunner {
             PassExecutor executor = pool == null ? PassExecutor.sequential() : PassExecutor.parallel(pool, threads);
             Checkpointing ck = checkpoints == null ? null : new Checkpointing(
                     HaltAfterCheckpoint.wrap(checkpoints.store()), checkpoints.policy(),
-                    Map.of("invocation", checkpoints.invocation()), checkpoints.options(), signals::requested);
+                    Map.of("invocation", checkpoints.invocation(), "kernel", kernel()), checkpoints.options(),
+                    signals::requested);
             if (schedule == null) {
                 PhaseOrchestrator o = new PhaseOrchestrator(options, executor, Ticker.system(), listeners);
                 if (ck == null) {
@@ -144,6 +145,14 @@ final class FitRunner {
             stderr.flush();
         }
         return code;
+    }
+
+    /**
+     * The arithmetic that makes the bits of a pass: the Gram kernel and {@code exp} (SIMD with the Vector API
+     * module, else scalar: the two differ in the last bits). Stored in checkpoints and the result JSON.
+     */
+    static String kernel() {
+        return io.streamlsq.accumulate.internal.GramKernel.implementation();
     }
 
     static int exitCode(Termination t) {

@@ -56,6 +56,8 @@ final class ResultJson {
         m.put("phases", phases);
         m.put("seconds", r.seconds());
         m.put("resumed", r.resumed());
+        m.put("solver", "normal"); // the Levenberg-Marquardt step from the accumulated normal equations
+        m.put("kernel", FitRunner.kernel());
         List<String> fixed = new ArrayList<>();
         for (int k = 0; k < r.fixed().length; k++) {
             if (r.fixed()[k]) {

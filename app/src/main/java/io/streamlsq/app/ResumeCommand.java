@@ -67,6 +67,12 @@ final class ResumeCommand implements Callable<Integer> {
         }
         // read without the directory's lock: the fit below takes it
         Checkpoint c = Hdf5CheckpointStore.newest(dir).checkpoint();
+        String written = c.attributes().get("kernel");
+        if (written != null && !written.equals(FitRunner.kernel())) {
+            Cli.err(spec).println("lsq: warning: the checkpoint was written with the " + written + " kernel and this run"
+                    + " uses the " + FitRunner.kernel() + " one (the JVM's --add-modules=jdk.incubator.vector differs):"
+                    + " the result can differ from an uninterrupted run in the last bits");
+        }
         String invocation = c.attributes().get("invocation");
         if (invocation == null) {
             throw new UsageException(dir + " was not written by lsq fit (its checkpoints have no /application/invocation); "

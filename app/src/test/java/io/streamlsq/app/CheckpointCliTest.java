@@ -221,4 +221,27 @@ class CheckpointCliTest {
             }
         }
     }
+
+    @Test
+    void theKernelIsRecordedAndAResumeWithAnotherOneSaysSo() throws Exception {
+        Path dir = tmp.resolve("kernel");
+        Path out = tmp.resolve("kernel.json");
+        Run f = fit(dir, "--out", out.toString(), "--quiet", "--max-passes", "3");
+        assertEquals(Lsq.NOT_CONVERGED, f.code(), f.err());
+        String kernel = JSON.readTree(out.toFile()).get("kernel").asText();
+        assertEquals(FitRunner.kernel(), kernel);
+        assertEquals("normal", JSON.readTree(out.toFile()).get("solver").asText());
+        assertEquals(kernel, Hdf5CheckpointStore.newest(dir).checkpoint().attributes().get("kernel"));
+        assertTrue(kernel.startsWith("vector"), "the tests run with the Vector API module: " + kernel);
+        // a JVM without the Vector API module computes with the scalar kernel: the resume says so, and finishes
+        Path log = tmp.resolve("scalar.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Lsq.class.getName(), "resume", dir.toString(), "--max-passes", "500", "--quiet")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertEquals(0, p.waitFor(), Files.readString(log));
+        String text = Files.readString(log);
+        assertTrue(text.contains("the checkpoint was written with the " + kernel + " kernel and this run uses the scalar"),
+                text);
+    }
 }
