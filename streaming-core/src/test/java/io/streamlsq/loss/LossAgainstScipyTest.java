@@ -1,5 +1,6 @@
 package io.streamlsq.loss;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -46,8 +48,9 @@ class LossAgainstScipyTest {
         }
     }
 
-    @TestFactory
-    Stream<DynamicTest> againstScipyRunNow() throws Exception {
+    /** One test rather than a factory, so that a machine without scipy reports it as skipped, with the reason. */
+    @Test
+    void againstScipyRunNow() throws Exception {
         String python = System.getProperty("streamlsq.python", "python3");
         assumeTrue(hasScipy(python), python + " with scipy is not available: compared with the checked-in reference only");
         Path script = Path.of(LossAgainstScipyTest.class.getResource(SCRIPT).toURI());
@@ -58,7 +61,7 @@ class LossAgainstScipyTest {
                     .redirectError(err.toFile()).start();
             assertTrue(p.waitFor(300, TimeUnit.SECONDS), SCRIPT + " did not finish in 300 s");
             assertEquals(0, p.exitValue(), SCRIPT + " failed: " + Files.readString(err));
-            return cases(Files.readString(out));
+            assertAll(cases(Files.readString(out)).map(DynamicTest::getExecutable));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
