@@ -14,6 +14,7 @@ import io.streamlsq.testkit.Fits;
 import io.streamlsq.testkit.RowModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The setup phase's comparison of a model's derivatives with central differences (FitOptions.jacobianCheck). */
@@ -89,6 +90,25 @@ class JacobianCheckTest {
         FitResult r = fit(decay(true), JacobianCheck.OFF, heard);
         assertTrue(r.warnings().stream().noneMatch(w -> w.startsWith("Jacobian check")), "" + r.warnings());
         assertTrue(heard.isEmpty(), "" + heard);
+    }
+
+    /** The check's differences stay inside the box, as the fit's points do: here the model has no value below b = 0. */
+    @Test
+    void onABoundTheCheckDoesNotStepOutsideAndFindsNothingWrong() {
+        AtomicReference<Double> smallestB = new AtomicReference<>(Double.POSITIVE_INFINITY);
+        RowModel m = new RowModel(List.of("a", "b"), List.of("x"), "a*exp(-x)+b*x+b^2 (b >= 0)", (x, t, g) -> {
+            smallestB.accumulateAndGet(t[1], Math::min);
+            if (g != null) {
+                g[0] = Math.exp(-x[0]);
+                g[1] = x[0] + 2 * t[1];
+            }
+            return t[1] < 0 ? Double.NaN : t[0] * Math.exp(-x[0]) + t[1] * x[0] + t[1] * t[1];
+        });
+        FitProblem problem = FitProblem.builder(m, data()).initial(1, 0).bounds("b", 0, Double.POSITIVE_INFINITY).build();
+        FitResult r = Fits.fit(problem, FitOptions.builder().jacobianCheck(JacobianCheck.FAIL).build(),
+                PassExecutor.sequential());
+        assertTrue(smallestB.get() >= 0, "the model was evaluated at b = " + smallestB.get());
+        assertTrue(r.warnings().stream().noneMatch(w -> w.startsWith("Jacobian check")), "" + r.warnings());
     }
 
     @Test
