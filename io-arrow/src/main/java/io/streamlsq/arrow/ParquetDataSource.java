@@ -28,25 +28,24 @@ import org.apache.parquet.schema.Type;
  * A Parquet file read with parquet-java, one row group at a time: chunk k is row group k, so a pass can
  * start at any row group and each worker reads its own (random access). Memory per worker is one row
  * group's column chunks (compressed, on the heap) and its decoded columns — bounded by the row-group size,
- * not the file. float64, float32, int32 and int64 columns (required or optional) are accepted; nulls follow
- * the data policy.
+ * not the file. Numeric columns (required or optional, {@link ParquetNumeric}) are accepted; nulls follow
+ * the data policy. Only the requested column chunks are read; their pages are checked against their headers
+ * and CRCs and decoded by {@link ParquetPageDecoder}, every read bounded by its page.
  */
 public final class ParquetDataSource implements DataSource {
     private final Path path;
     private final InvalidRows policy;
     private final MessageType schema;
-    private final String createdBy;
     private final long[] groupRows;
     private final long[] groupFirstRow;
     private final long rows;
     private final int maxRows;
     private final ConcurrentHashMap<Long, Long> skipped = new ConcurrentHashMap<>();
 
-    private ParquetDataSource(Path path, InvalidRows policy, MessageType schema, String createdBy, List<BlockMetaData> blocks) {
+    private ParquetDataSource(Path path, InvalidRows policy, MessageType schema, List<BlockMetaData> blocks) {
         this.path = path;
         this.policy = policy;
         this.schema = schema;
-        this.createdBy = createdBy;
         this.groupRows = new long[blocks.size()];
         this.groupFirstRow = new long[blocks.size()];
         long total = 0;
@@ -95,7 +94,7 @@ public final class ParquetDataSource implements DataSource {
                     throw new InvalidDataException(path + ": column name '" + t.getName() + "' appears twice", -1, t.getName());
                 }
             }
-            return new ParquetDataSource(path, policy, schema, r.getFooter().getFileMetaData().getCreatedBy(), blocks);
+            return new ParquetDataSource(path, policy, schema, blocks);
         } catch (InvalidDataException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -233,6 +232,8 @@ public final class ParquetDataSource implements DataSource {
             throw new InvalidDataException(path + " could not be opened again (changed since it was opened? damaged?): "
                     + cause(e));
         }
+        // only the requested column chunks are read (and their CRCs checked): a pass reads no other bytes
+        r.setRequestedSchema(new MessageType(schema.getName(), columns.stream().distinct().map(schema::getType).toList()));
         return new Cursor(r, columns, descriptors, numerics, firstChunk);
     }
 
@@ -338,6 +339,9 @@ public final class ParquetDataSource implements DataSource {
         private String damagedPage(int g) {
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
                 for (var c : reader.getRowGroups().get(g).getColumns()) {
+                    if (!names.contains(c.getPath().toDotString())) {
+                        continue;
+                    }
                     byte[] chunk = new byte[Math.toIntExact(c.getTotalSize())];
                     ch.read(java.nio.ByteBuffer.wrap(chunk), c.getStartingPos());
                     String damage = damagedPage(chunk, c.getValueCount());
