@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 import com.github.luben.zstd.Zstd;
+import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorOutputStream;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.xerial.snappy.Snappy;
@@ -115,6 +116,13 @@ class ParquetPagesTest {
                             ByteArrayOutputStream out = new ByteArrayOutputStream();
                             try (GZIPOutputStream g = new GZIPOutputStream(out)) {
                                 g.write(in);
+                            }
+                            yield out.toByteArray();
+                        }
+                        case LZ4_RAW -> {
+                            ByteArrayOutputStream out = new ByteArrayOutputStream();
+                            try (BlockLZ4CompressorOutputStream l = new BlockLZ4CompressorOutputStream(out)) {
+                                l.write(in);
                             }
                             yield out.toByteArray();
                         }
@@ -252,7 +260,7 @@ class ParquetPagesTest {
     @Test
     void anUncompressedSizeOtherThanTheHeadersIsRefused() throws IOException {
         for (CompressionCodecName codec : List.of(CompressionCodecName.UNCOMPRESSED, CompressionCodecName.SNAPPY,
-                CompressionCodecName.GZIP, CompressionCodecName.ZSTD)) {
+                CompressionCodecName.GZIP, CompressionCodecName.ZSTD, CompressionCodecName.LZ4_RAW)) {
             for (Layout layout : Layout.values()) {
                 for (boolean optional : new boolean[] {false, true}) {
                     Path f = write(layout, optional, false, codec);
@@ -402,5 +410,38 @@ class ParquetPagesTest {
                 assertTrue(rleTried > 0 && packedTried > 0, f + ": " + rleTried + " RLE and " + packedTried + " run damages");
             }
         }
+    }
+
+    /**
+     * A BINARY decimal column (PLAIN: a 4-byte length before each value): a length that runs past the page is
+     * refused, not read from the bytes after it; the page must hold exactly its values.
+     */
+    @Test
+    void aBinaryValueRunningPastItsPageIsRefused() throws IOException {
+        MessageType schema = new MessageType("m", Types.required(PrimitiveTypeName.BINARY)
+                .as(org.apache.parquet.schema.LogicalTypeAnnotation.decimalType(2, 20)).named("x"));
+        Path f = dir.resolve("binary.parquet");
+        double[] want = new double[ROWS];
+        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(f)).withType(schema)
+                .withConf(new PlainParquetConfiguration()).withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
+                .withDictionaryEncoding(false).withPageWriteChecksumEnabled(false).withPageRowCountLimit(700).build()) {
+            SimpleGroupFactory g = new SimpleGroupFactory(schema);
+            for (int i = 0; i < ROWS; i++) {
+                want[i] = (i - 1000) / 100.0;
+                byte[] v = java.math.BigInteger.valueOf(i - 1000).toByteArray();
+                w.write(g.newGroup().append("x", org.apache.parquet.io.api.Binary.fromConstantByteArray(v)));
+            }
+        }
+        assertFalse(readAsWrittenOrRefused(Files.copy(f, dir.resolve("copy.parquet")), want, "as written"));
+        int tried = 0;
+        for (Page p : pages(f)) {
+            int size = p.header().getCompressed_page_size();
+            for (int past : new int[] {size - 4 + 1, Integer.MAX_VALUE}) {
+                tried++;
+                refused(patched(f, "length", p.dataAt(), new byte[] {(byte) past, (byte) (past >> 8), (byte) (past >> 16),
+                        (byte) (past >> 24)}), want, "page " + p.index() + " of group " + p.group() + " value length " + past);
+            }
+        }
+        assertTrue(tried >= 4, "pages: " + tried / 2);
     }
 }
