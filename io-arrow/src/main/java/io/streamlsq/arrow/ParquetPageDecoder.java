@@ -95,94 +95,92 @@ final class ParquetPageDecoder {
     private int page(DataPage page, ColumnDescriptor d, ParquetNumeric type, double[] dict, double[] out,
             boolean[] isNull, int at, int count) throws IOException {
         int maxDef = d.getMaxDefinitionLevel();
-        int len = copy(page instanceof DataPageV1 v1 ? v1.getBytes() : ((DataPageV2) page).getData());
-        int from = 0;
-        Encoding enc;
-        int levelsFrom = 0;
-        int levelsEnd;
-        if (page instanceof DataPageV1 v1) {
-            enc = v1.getValueEncoding();
-            requireSize(len, page.getUncompressedSize(), "decompressed");
-            if (maxDef > 0) {
-                if (v1.getDlEncoding() != Encoding.RLE) {
-                    throw refuse("has definition levels in the encoding " + v1.getDlEncoding() + " (only RLE is read)");
-                }
-                if (len < 4) {
-                    throw refuse("of " + len + " bytes has no room for the length of its definition levels");
-                }
-                int levelBytes = (bytes[0] & 0xff) | (bytes[1] & 0xff) << 8 | (bytes[2] & 0xff) << 16 | bytes[3] << 24;
-                if (levelBytes < 0 || levelBytes > len - 4) {
-                    throw refuse("says its definition levels take " + levelBytes + " bytes, but " + (len - 4) + " remain");
-                }
-                levelsFrom = 4;
-                levelsEnd = 4 + levelBytes;
-                from = levelsEnd;
-            } else {
-                levelsEnd = 0;
-            }
-        } else {
-            DataPageV2 v2 = (DataPageV2) page;
-            enc = v2.getDataEncoding();
-            long dl = v2.getDefinitionLevels().size();
-            long rl = v2.getRepetitionLevels().size();
-            requireSize(rl + dl + len, page.getUncompressedSize(), "levels and decompressed values");
-            if (rl != 0) {
-                throw refuse("has " + rl + " bytes of repetition levels in a flat column");
-            }
-            if (maxDef > 0) {
-                // the levels go in front of the values in the same buffer, bounded by their own section
-                int lb = Math.toIntExact(dl);
-                byte[] values = Arrays.copyOf(bytes, len);
-                ensureBytes(lb + len);
-                v2.getDefinitionLevels().toByteBuffer().get(bytes, 0, lb);
-                System.arraycopy(values, 0, bytes, lb, len);
-                levelsEnd = lb;
-                from = lb;
-                len += lb;
-            } else {
-                levelsEnd = 0;
-            }
+        Sections s = sections(page, maxDef);
+        int nonNull = maxDef == 0 ? count : definitionLevels(s.levelsFrom(), s.levelsTo(), maxDef, count);
+        if (nonNull == count) {
+            values(s.encoding(), d, type, dict, s.levelsTo(), s.valuesTo(), out, at, count);
+            return -1;
         }
-        int nonNull = count;
+        present = present.length < nonNull ? new double[nonNull] : present;
+        values(s.encoding(), d, type, dict, s.levelsTo(), s.valuesTo(), present, 0, nonNull);
         int firstNull = -1;
-        if (maxDef > 0) {
-            levels = grow(levels, count);
-            int end = hybrid(levelsFrom, levelsEnd, 32 - Integer.numberOfLeadingZeros(maxDef), levels, count,
-                    "definition levels");
-            requireConsumed(end, levelsEnd, "definition levels");
-            nonNull = 0;
-            for (int j = 0; j < count; j++) {
-                int l = levels[j];
-                if (l == maxDef) {
-                    nonNull++;
-                } else if (l >= 0 && l < maxDef) {
-                    if (firstNull < 0) {
-                        firstNull = at + j;
-                    }
-                } else {
-                    throw refuse("has definition level " + l + " at value " + j + " (the column's maximum is " + maxDef + ")");
-                }
-            }
-        }
-        double[] target = out;
-        int targetAt = at;
-        if (nonNull != count) {
-            present = present.length < nonNull ? new double[nonNull] : present;
-            target = present;
-            targetAt = 0;
-        }
-        values(enc, d, type, dict, from, len, target, targetAt, nonNull);
-        if (nonNull != count) {
-            for (int j = 0, v = 0; j < count; j++) {
-                if (levels[j] == maxDef) {
-                    out[at + j] = present[v++];
-                } else {
-                    out[at + j] = Double.NaN;
-                    isNull[at + j] = true;
-                }
+        for (int j = 0, v = 0; j < count; j++) {
+            if (levels[j] == maxDef) {
+                out[at + j] = present[v++];
+            } else {
+                out[at + j] = Double.NaN;
+                isNull[at + j] = true;
+                firstNull = firstNull < 0 ? at + j : firstNull;
             }
         }
         return firstNull;
+    }
+
+    /**
+     * Where a data page's parts lie in {@link #bytes}: definition levels in {@code [levelsFrom, levelsTo)},
+     * values in {@code [levelsTo, valuesTo)}.
+     */
+    private record Sections(Encoding encoding, int levelsFrom, int levelsTo, int valuesTo) {
+    }
+
+    /**
+     * Copies a data page into {@link #bytes} and finds its sections. v1: [4-byte length, levels] then values,
+     * decompressed together; v2: levels (uncompressed, kept apart by parquet-java) then values, put in front
+     * of the values here. Sizes are checked against the header and against each other.
+     */
+    private Sections sections(DataPage page, int maxDef) throws IOException {
+        if (page instanceof DataPageV1 v1) {
+            int len = copy(v1.getBytes());
+            requireSize(len, page.getUncompressedSize(), "decompressed");
+            if (maxDef == 0) {
+                return new Sections(v1.getValueEncoding(), 0, 0, len);
+            }
+            if (v1.getDlEncoding() != Encoding.RLE) {
+                throw refuse("has definition levels in the encoding " + v1.getDlEncoding() + " (only RLE is read)");
+            }
+            if (len < 4) {
+                throw refuse("of " + len + " bytes has no room for the length of its definition levels");
+            }
+            int levelBytes = (bytes[0] & 0xff) | (bytes[1] & 0xff) << 8 | (bytes[2] & 0xff) << 16 | bytes[3] << 24;
+            if (levelBytes < 0 || levelBytes > len - 4) {
+                throw refuse("says its definition levels take " + levelBytes + " bytes, but " + (len - 4) + " remain");
+            }
+            return new Sections(v1.getValueEncoding(), 4, 4 + levelBytes, len);
+        }
+        DataPageV2 v2 = (DataPageV2) page;
+        long rl = v2.getRepetitionLevels().size();
+        long dl = v2.getDefinitionLevels().size();
+        int len = copy(v2.getData());
+        requireSize(rl + dl + len, page.getUncompressedSize(), "levels and decompressed values");
+        if (rl != 0 || (maxDef == 0 && dl != 0)) {
+            throw refuse("has " + rl + " bytes of repetition and " + dl + " of definition levels in a flat "
+                    + (maxDef == 0 ? "required " : "") + "column");
+        }
+        int lb = (int) dl;
+        if (lb > 0) {
+            byte[] values = Arrays.copyOf(bytes, len);
+            ensureBytes(lb + len);
+            v2.getDefinitionLevels().toByteBuffer().get(bytes, 0, lb);
+            System.arraycopy(values, 0, bytes, lb, len);
+        }
+        return new Sections(v2.getDataEncoding(), 0, lb, lb + len);
+    }
+
+    /** Decodes {@code count} definition levels into {@link #levels}; returns how many are the maximum (non-null). */
+    private int definitionLevels(int from, int to, int maxDef, int count) {
+        levels = grow(levels, count);
+        int end = hybrid(from, to, 32 - Integer.numberOfLeadingZeros(maxDef), levels, count, "definition levels");
+        requireConsumed(end, to, "definition levels");
+        int nonNull = 0;
+        for (int j = 0; j < count; j++) {
+            int l = levels[j];
+            if (l == maxDef) {
+                nonNull++;
+            } else if (l > maxDef) {
+                throw refuse("has definition level " + l + " at value " + j + " (the column's maximum is " + maxDef + ")");
+            }
+        }
+        return nonNull;
     }
 
     /** The values section {@code bytes[from..to)}: exactly {@code count} values, nothing left over. */
