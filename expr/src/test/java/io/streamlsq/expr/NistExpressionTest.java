@@ -72,8 +72,9 @@ class NistExpressionTest {
     }
 
     @Test
-    void atLeastFiftyRunsWithDefaultOptions() {
+    void atLeastFiftyOneRunsWithDefaultOptions() {
         long good = defaults.stream().filter(s -> s.minParamLre() >= 6).count();
-        assertTrue(good >= 50, good + " of 54");
+        String below = defaults.stream().filter(s -> s.minParamLre() < 6).map(Score::row).collect(Collectors.joining("\n"));
+        assertTrue(good >= 51, good + " of 54 (docs/accuracy.md: 51 through the expression path):\n" + below);
     }
 }
