@@ -194,6 +194,7 @@ class Hdf5CheckpointStoreTest {
         Path dir = twoCheckpoints();
         Path f = Hdf5CheckpointStore.checkpointFiles(dir).get(1);
         byte[] whole = Files.readAllBytes(f);
+        String original = CheckpointCodec.encode(Hdf5CheckpointStore.read(f), 1, "2026-01-01T00:00:00Z").digest();
         SplittableRandom rng = new SplittableRandom(3);
         int caught = 0;
         for (int trial = 0; trial < 40; trial++) {
@@ -201,11 +202,16 @@ class Hdf5CheckpointStoreTest {
             int at = 48 + rng.nextInt(b.length - 48);
             b[at] ^= (byte) (1 + rng.nextInt(255));
             Files.write(f, b);
+            Checkpoint read;
             try {
-                Hdf5CheckpointStore.read(f);
+                read = Hdf5CheckpointStore.read(f);
             } catch (CorruptCheckpointException | CheckpointMismatchException e) {
                 caught++;
+                continue;
             }
+            // not caught: then it must be the same checkpoint, value for value
+            assertEquals(original, CheckpointCodec.encode(read, 1, "2026-01-01T00:00:00Z").digest(),
+                    "a flip at byte " + at + " was read as another checkpoint");
         }
         // a flipped bit in unused padding changes nothing that is read; everything read is sealed
         assertTrue(caught >= 30, "caught " + caught + " of 40");
