@@ -162,10 +162,13 @@ final class SetupPhase implements Phase {
             // differences lose about ε·|f|/h to cancellation: never flag below that floor
             double floor = 1e3 * Math.ulp(1.0) * fmax / h;
             if (worstRow >= 0 && scale > 0 && worst > JACOBIAN_TOLERANCE * scale + floor) {
+                boolean central = up == t + h && down == t - h; // no bound cut either side
                 String msg = String.format(Locale.ROOT, "Jacobian check: derivative with respect to %s at row %d "
-                        + "is %.6g but central differences give %.6g (relative difference %.2g > %.0e)",
-                        model.parameterNames().get(k), rows.firstRow() + worstRow, jac[k][worstRow], fdWorst,
-                        worst / scale, JACOBIAN_TOLERANCE);
+                        + "is %.6g but %s differences give %.6g (relative difference %.2g > %.0e)%s",
+                        model.parameterNames().get(k), rows.firstRow() + worstRow, jac[k][worstRow],
+                        central ? "central" : "one-sided", fdWorst, worst / scale, JACOBIAN_TOLERANCE,
+                        central ? "" : " (one-sided at a bound: less accurate, and wrong where the model is not smooth"
+                                + " at the bound)");
                 if (state.options.jacobianCheck() == JacobianCheck.FAIL) {
                     throw new IllegalArgumentException(msg);
                 }
