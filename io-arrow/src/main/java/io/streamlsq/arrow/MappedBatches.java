@@ -116,18 +116,40 @@ final class MappedBatches {
     static final class Window {
         private final FileChannel channel;
         private final long size;
+        private final long window;
         private MappedByteBuffer map;
         private long start = -1;
         private long end = -1;
 
         Window(FileChannel channel) throws IOException {
-            this.channel = channel;
-            this.size = channel.size();
+            this(channel, WINDOW);
         }
 
-        /** Copies {@code n} values of the given type at file offset {@code at} into {@code out}, widened to double. */
+        /** With a window of {@code windowBytes} (tests use small ones to exercise reads in pieces). */
+        Window(FileChannel channel, long windowBytes) throws IOException {
+            this.channel = channel;
+            this.size = channel.size();
+            this.window = Math.min(windowBytes, Integer.MAX_VALUE - 8); // one mapping holds at most 2 GiB
+        }
+
+        /**
+         * Copies {@code n} values of the given type at file offset {@code at} into {@code out}, widened to double.
+         * A buffer larger than the window (a mapping holds at most 2 GiB) is read in window-sized pieces.
+         */
         void read(long at, ArrowType type, double[] out, int n) throws IOException {
             int width = width(type);
+            if (at < 0 || at + (long) n * width > size) {
+                throw new IOException("a value buffer ends past the end of the file (truncated?)");
+            }
+            int piece = (int) Math.max(1, Math.min(window, Integer.MAX_VALUE - 8) / width);
+            for (int done = 0; done < n; ) {
+                int count = Math.min(piece, n - done);
+                readPiece(at + (long) done * width, type, width, out, done, count);
+                done += count;
+            }
+        }
+
+        private void readPiece(long at, ArrowType type, int width, double[] out, int off, int n) throws IOException {
             long len = (long) n * width;
             if (at < 0 || at + len > size) {
                 throw new IOException("a value buffer ends past the end of the file (truncated?)");
@@ -136,18 +158,18 @@ final class MappedBatches {
                 unmap(map); // the old window's pages leave the resident set now, not at some later GC
                 map = null;
                 start = at;
-                end = Math.min(size, at + Math.max(len, WINDOW));
+                end = Math.min(size, at + Math.max(len, window));
                 map = channel.map(FileChannel.MapMode.READ_ONLY, start, end - start);
                 map.order(ByteOrder.LITTLE_ENDIAN);
             }
             int pos = (int) (at - start);
             if (type instanceof ArrowType.FloatingPoint fp) {
                 if (fp.getPrecision() == FloatingPointPrecision.DOUBLE) {
-                    map.slice(pos, (int) len).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, 0, n);
+                    map.slice(pos, (int) len).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, off, n);
                 } else {
                     var fb = map.slice(pos, (int) len).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
                     for (int i = 0; i < n; i++) {
-                        out[i] = fb.get(i);
+                        out[off + i] = fb.get(i);
                     }
                 }
                 return;
@@ -155,7 +177,7 @@ final class MappedBatches {
             ArrowType.Int it = (ArrowType.Int) type;
             var b = map.slice(pos, (int) len).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i++) {
-                out[i] = switch (it.getBitWidth()) {
+                out[off + i] = switch (it.getBitWidth()) {
                     case 8 -> it.getIsSigned() ? b.get(i) : b.get(i) & 0xff;
                     case 16 -> it.getIsSigned() ? b.getShort(2 * i) : b.getShort(2 * i) & 0xffff;
                     case 32 -> it.getIsSigned() ? b.getInt(4 * i) : b.getInt(4 * i) & 0xffffffffL;
