@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -49,31 +48,15 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Arrow IPC column types, in files (mapped fast path without nulls, stock reader with nulls) and streams:
  * unsigned integers, float16 and decimals are read as written; timestamps, dates, text, lists, booleans and
  * dictionary-encoded columns are refused by name; duplicate column names are refused.
  */
-class ArrowTypesTest {
+class ArrowTypesTest extends ArrowTestBase {
     static final int ROWS = 1000;
-    @TempDir
-    Path dir;
-    BufferAllocator root;
-
-    @BeforeEach
-    void allocator() {
-        root = new RootAllocator(512L << 20);
-    }
-
-    @AfterEach
-    void noLeaks() {
-        root.close();
-    }
 
     /** Writes column x (made by {@code make}) and a float64 y into a file and a stream; two batches. */
     private List<Path> write(String name, Function<BufferAllocator, FieldVector> make, DictionaryProvider dictionaries)

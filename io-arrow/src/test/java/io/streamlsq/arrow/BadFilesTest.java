@@ -25,30 +25,13 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Truncated, corrupt, empty and mistyped files are refused with a message saying so, and nothing leaks. */
-class BadFilesTest {
-    @TempDir
-    Path dir;
-    BufferAllocator root;
-
-    @BeforeEach
-    void allocator() {
-        root = new RootAllocator(512L << 20);
-    }
-
-    @AfterEach
-    void noLeaks() {
-        root.close();
-    }
+class BadFilesTest extends ArrowTestBase {
 
     private Path write(String name, int rows) throws IOException {
         SyntheticDataSource s = SyntheticDataSource.of(BuiltinProblem.DECAY, rows, 4_000, 2);

@@ -25,36 +25,19 @@ import java.util.SplittableRandom;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.types.MetadataVersion;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Damage that keeps a file's size: a stream cut exactly between batches (no end-of-stream marker), bit flips
  * in Arrow and Parquet footers, Feather V1, a named pipe. Each is read as written or refused with one line
  * that names the file and says what is wrong (never "truncated" for a file that is not).
  */
-class DamagedFilesTest {
-    @TempDir
-    Path dir;
-    BufferAllocator root;
-
-    @BeforeEach
-    void allocator() {
-        root = new RootAllocator(512L << 20);
-    }
-
-    @AfterEach
-    void noLeaks() {
-        root.close();
-    }
+class DamagedFilesTest extends ArrowTestBase {
 
     private Path write(String name, int rows, int batchRows) throws IOException {
         SyntheticDataSource s = SyntheticDataSource.of(BuiltinProblem.DECAY, rows, 4_000, 2);

@@ -16,28 +16,13 @@ import io.streamlsq.result.FitResult;
 import io.streamlsq.testkit.Fits;
 import io.streamlsq.testkit.SharedFiles;
 import java.nio.file.Path;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Files written by pyarrow (../shared/data, see its README and expected.json) fit to their reference. */
-class ExternalFilesTest {
+class ExternalFilesTest extends ArrowTestBase {
     static final Path DATA = SharedFiles.root().resolve("data");
     // reference fits from expected.json (scipy least_squares, tol 1e-15)
     static final double[] DECAY_REF = {2.5000584904502356, 1.3003245567957804, 0.5004344297221552};
-    BufferAllocator root;
-
-    @BeforeEach
-    void allocator() {
-        root = new RootAllocator(512L << 20);
-    }
-
-    @AfterEach
-    void noLeaks() {
-        root.close(); // throws if any buffer of any source or cursor is still open
-    }
 
     private FitResult decay(DataSource s) {
         FitResult r = Fits.fit(FitProblem.builder(new DecayModel(), s).initial(1, 0.5, 0).build());
