@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The setup phase's comparison of a model's derivatives with central differences (FitOptions.jacobianCheck). */
+/** The setup phase's comparison of a model's derivatives with differences (FitOptions.jacobianCheck): central, one-sided at a bound. */
 class JacobianCheckTest {
     private static final int BAD_ROW = 23;
 
@@ -109,6 +109,23 @@ class JacobianCheckTest {
                 PassExecutor.sequential());
         assertTrue(smallestB.get() >= 0, "the model was evaluated at b = " + smallestB.get());
         assertTrue(r.warnings().stream().noneMatch(w -> w.startsWith("Jacobian check")), "" + r.warnings());
+    }
+
+    /** A wrong derivative found with a one-sided difference (a start on a bound) is reported as one-sided. */
+    @Test
+    void onABoundAWrongDerivativeIsReportedAsFoundOneSided() {
+        RowModel m = new RowModel(List.of("a", "b"), List.of("x"), "a*exp(-x)+b*x (b >= 0)", (x, t, g) -> {
+            if (g != null) {
+                g[0] = Math.exp(-x[0]);
+                g[1] = 1.5 * x[0]; // should be x
+            }
+            return t[0] * Math.exp(-x[0]) + t[1] * x[0];
+        });
+        FitProblem problem = FitProblem.builder(m, data()).initial(1, 0).bounds("b", 0, Double.POSITIVE_INFINITY).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Fits.fit(problem,
+                FitOptions.builder().jacobianCheck(JacobianCheck.FAIL).build(), PassExecutor.sequential()));
+        assertTrue(e.getMessage().contains("respect to b") && e.getMessage().contains("one-sided differences"),
+                e.getMessage());
     }
 
     @Test
