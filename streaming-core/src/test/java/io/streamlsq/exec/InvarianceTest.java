@@ -93,32 +93,7 @@ class InvarianceTest {
         double[] theta = {2, 1, 0.3};
         PassResult seq = run(PassExecutor.sequential(), source, cols, theta, 1);
         java.util.concurrent.atomic.AtomicLong evaluated = new java.util.concurrent.atomic.AtomicLong();
-        DataSource counted = new DataSource() {
-            @Override
-            public List<String> columnNames() {
-                return source.columnNames();
-            }
-
-            @Override
-            public long chunkCount() {
-                return source.chunkCount();
-            }
-
-            @Override
-            public long rowCount() {
-                return source.rowCount();
-            }
-
-            @Override
-            public int maxChunkRows() {
-                return source.maxChunkRows();
-            }
-
-            @Override
-            public boolean isRandomAccess() {
-                return true;
-            }
-
+        DataSource counted = new io.streamlsq.testkit.ForwardingDataSource(source) {
             @Override
             public io.streamlsq.data.ChunkCursor open(List<String> columns, long firstChunk) throws java.io.IOException {
                 io.streamlsq.data.ChunkCursor c = source.open(columns, firstChunk);
@@ -139,16 +114,6 @@ class InvarianceTest {
                         c.close();
                     }
                 };
-            }
-
-            @Override
-            public String fingerprint() throws java.io.IOException {
-                return source.fingerprint();
-            }
-
-            @Override
-            public String describe() {
-                return "counted";
             }
         };
         List<ChunkEvaluator> evs = List.of(evaluator(), evaluator());

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamlsq.data.ChunkCursor;
 import io.streamlsq.data.ContentDigests;
 import io.streamlsq.data.DataChangedException;
-import io.streamlsq.data.DataSource;
 import io.streamlsq.data.InMemoryDataSource;
 import io.streamlsq.options.FitOptions;
 import io.streamlsq.problem.FitProblem;
@@ -32,43 +31,17 @@ class ChangedDataResumeTest {
     static final int CHUNK = 4096;
 
     /** The same fingerprint whatever the content: a file edited in place without changing size or time. */
-    static final class SameFingerprint implements DataSource {
-        final InMemoryDataSource inner;
+    static final class SameFingerprint extends io.streamlsq.testkit.ForwardingDataSource {
         final boolean randomAccess;
 
         SameFingerprint(double[] x, double[] y, boolean randomAccess) {
-            inner = InMemoryDataSource.ofXY(x, y, CHUNK);
+            super(InMemoryDataSource.ofXY(x, y, CHUNK));
             this.randomAccess = randomAccess;
-        }
-
-        @Override
-        public List<String> columnNames() {
-            return inner.columnNames();
-        }
-
-        @Override
-        public long chunkCount() {
-            return inner.chunkCount();
-        }
-
-        @Override
-        public long rowCount() {
-            return inner.rowCount();
-        }
-
-        @Override
-        public int maxChunkRows() {
-            return inner.maxChunkRows();
         }
 
         @Override
         public boolean isRandomAccess() {
             return randomAccess; // false: read like a stream, from the start
-        }
-
-        @Override
-        public ChunkCursor open(List<String> columns, long firstChunk) throws IOException {
-            return inner.open(columns, firstChunk);
         }
 
         @Override
