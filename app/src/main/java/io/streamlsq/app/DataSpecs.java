@@ -51,9 +51,9 @@ final class DataSpecs {
         }
         return switch (format(spec, "--data")) {
             case "csv" -> new CsvDataSource(path, chunkRows, policy);
-            case "arrow" -> ArrowFileDataSource.open(path, allocator, policy);
-            case "arrows" -> ArrowStreamDataSource.open(path, allocator, policy);
-            case "parquet" -> ParquetDataSource.open(path, policy);
+            case "arrow" -> ArrowFileDataSource.open(path, allocator, policy, chunkRows);
+            case "arrows" -> ArrowStreamDataSource.open(path, allocator, policy, chunkRows);
+            case "parquet" -> ParquetDataSource.open(path, policy, chunkRows);
             default -> Hdf5DataSource.open(path, hdf5Datasets, chunkRows, policy);
         };
     }

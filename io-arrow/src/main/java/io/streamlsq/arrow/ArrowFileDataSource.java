@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
@@ -27,10 +27,20 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * An Arrow IPC file (also Feather v2, LZ4/ZSTD-compressed buffers included): one chunk per record batch,
- * random access through the file footer, so a pass can start at any batch and every worker reads its own
- * batches with its own reader. Memory: each cursor holds one batch in a named child of the caller's
- * allocator plus the converted columns; nothing grows with the file.
+ * An Arrow IPC file (also Feather v2, LZ4/ZSTD-compressed buffers included), read in chunks of at most
+ * {@code chunkRows} rows: a record batch larger than that is cut into equal chunks ({@link SubChunks} has the
+ * rule), smaller batches are one chunk each. Random access through the file footer, so a pass can start at any
+ * chunk and every worker reads its own chunks with its own reader.
+ *
+ * <p>Cost and memory per cursor (one per worker): an uncompressed batch whose used columns have no nulls (the
+ * mapped fast path) is read one chunk's rows at a time, straight from a mapping of the file, so a chunk costs
+ * its own rows whatever the batch size. Any other batch (compressed buffers, or nulls in a used column) can
+ * only be loaded whole by Arrow's reader; the cursor keeps the last batch it loaded and serves every chunk
+ * of that batch from it, so a cursor that reads consecutive chunks of a batch loads it once. Workers claim
+ * chunks in turn, so each worker that reads a chunk of a large compressed batch loads (decompresses) that
+ * batch once: up to {@code threads} loads of it per pass, in parallel. Memory: the loaded batch in a named
+ * child of the caller's allocator (one batch, as written, per worker) plus {@code columns × maxChunkRows}
+ * converted doubles; nothing grows with the file.
  */
 public final class ArrowFileDataSource implements DataSource {
     private static final AtomicInteger CURSORS = new AtomicInteger();
@@ -40,17 +50,16 @@ public final class ArrowFileDataSource implements DataSource {
     private final InvalidRows policy;
     private final Schema schema;
     private final List<ArrowBlock> blocks;
-    private final long[] firstRow;
     private final int[] batchRows;
-    private final long rows;
-    private final int maxRows;
-    private final AtomicLongArray skipped;
+    private final SubChunks chunks;
+    /** Rows the SKIP policy dropped, by chunk; only chunks that dropped some (bounded by the rows dropped). */
+    private final ConcurrentHashMap<Long, Long> skipped = new ConcurrentHashMap<>();
     /** Per batch, for the memory-mapped fast path; null entries (or a null array) fall back to the stock reader. */
     private final MappedBatches.Layout[] layouts;
     private String fingerprint;
 
     private ArrowFileDataSource(Path path, BufferAllocator allocator, InvalidRows policy, Schema schema,
-            List<ArrowBlock> blocks, int[] batchRows, MappedBatches.Layout[] layouts) {
+            List<ArrowBlock> blocks, int[] batchRows, MappedBatches.Layout[] layouts, int chunkRows) {
         this.layouts = layouts;
         this.path = path;
         this.allocator = allocator;
@@ -58,26 +67,25 @@ public final class ArrowFileDataSource implements DataSource {
         this.schema = schema;
         this.blocks = List.copyOf(blocks);
         this.batchRows = batchRows;
-        this.firstRow = new long[batchRows.length];
-        long total = 0;
-        int max = 1;
-        for (int k = 0; k < batchRows.length; k++) {
-            firstRow[k] = total;
-            total += batchRows[k];
-            max = Math.max(max, batchRows[k]);
-        }
-        this.rows = total;
-        this.maxRows = max;
-        this.skipped = new AtomicLongArray(Math.max(1, batchRows.length));
+        this.chunks = new SubChunks(path.toString(), java.util.Arrays.stream(batchRows).asLongStream().toArray(), chunkRows);
+    }
+
+    /** {@link #open(Path, BufferAllocator, InvalidRows, int)} with chunks of at most 65 536 rows. */
+    public static ArrowFileDataSource open(Path path, BufferAllocator allocator, InvalidRows policy) throws IOException {
+        return open(path, allocator, policy, SubChunks.DEFAULT_CHUNK_ROWS);
     }
 
     /**
-     * Reads the schema and the footer (and each batch's row count from its metadata, not its data).
+     * Reads the schema and the footer (and each batch's row count from its metadata, not its data), and lays
+     * out the chunks: at most {@code chunkRows} rows each, a larger batch cut into equal chunks.
      *
      * @throws NoSuchFileException if the file does not exist
      * @throws InvalidDataException if it is empty, truncated or not an Arrow IPC file
+     * @throws IllegalArgumentException if {@code chunkRows < 1}
      */
-    public static ArrowFileDataSource open(Path path, BufferAllocator allocator, InvalidRows policy) throws IOException {
+    public static ArrowFileDataSource open(Path path, BufferAllocator allocator, InvalidRows policy, int chunkRows)
+            throws IOException {
+        SubChunks.requireChunkRows(path.toString(), chunkRows);
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }
@@ -123,7 +131,7 @@ public final class ArrowFileDataSource implements DataSource {
                 counts[k] = (int) rb.length();
                 layouts[k] = MappedBatches.layout(schema, rb, b.getOffset() + b.getMetadataLength());
             }
-            return new ArrowFileDataSource(path, allocator, policy, schema, blocks, counts, layouts);
+            return new ArrowFileDataSource(path, allocator, policy, schema, blocks, counts, layouts, chunkRows);
         } catch (InvalidDataException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -139,17 +147,18 @@ public final class ArrowFileDataSource implements DataSource {
 
     @Override
     public long chunkCount() {
-        return blocks.size();
+        return chunks.chunkCount();
     }
 
     @Override
     public long rowCount() {
-        return rows;
+        return chunks.rowCount();
     }
 
+    /** The largest chunk: at most the {@code chunkRows} the source was opened with. */
     @Override
     public int maxChunkRows() {
-        return maxRows;
+        return chunks.maxChunkRows();
     }
 
     @Override
@@ -159,11 +168,16 @@ public final class ArrowFileDataSource implements DataSource {
 
     @Override
     public long skippedRows() {
-        long s = 0;
-        for (int k = 0; k < skipped.length(); k++) {
-            s += skipped.get(k);
+        return skipped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Records that chunk {@code k} dropped {@code n} rows (replacing what an earlier read of it recorded). */
+    private void recordSkipped(long k, long n) {
+        if (n == 0) {
+            skipped.remove(k);
+        } else {
+            skipped.put(k, n);
         }
-        return s;
     }
 
     @Override
@@ -172,7 +186,7 @@ public final class ArrowFileDataSource implements DataSource {
         return new Cursor(columns, idx, firstChunk);
     }
 
-    /** Size, modification time, schema, batch layout, and a hash of the first and last batch's bytes. */
+    /** Size, modification time, schema, batch layout, chunk rows, and a hash of the first and last batch's bytes. */
     @Override
     public synchronized String fingerprint() throws IOException {
         if (fingerprint == null) {
@@ -188,7 +202,8 @@ public final class ArrowFileDataSource implements DataSource {
                 }
             }
             fingerprint = "arrow:size=" + Files.size(path) + ":mtime=" + Files.getLastModifiedTime(path).toMillis()
-                    + ":batches=" + blocks.size() + ":rows=" + rows + ":fnv=" + Long.toHexString(h);
+                    + ":batches=" + blocks.size() + ":rows=" + chunks.rowCount() + ":chunk=" + chunks.chunkRows()
+                    + ":fnv=" + Long.toHexString(h);
         }
         return fingerprint;
     }
@@ -222,6 +237,8 @@ public final class ArrowFileDataSource implements DataSource {
         private final List<FieldVector> vectors = new ArrayList<>();
         private final MappedBatches.Window window;
         private long next;
+        /** The batch the stock reader holds (its chunks are served without loading it again), or -1. */
+        private int loaded = -1;
 
         Cursor(List<String> names, int[] fieldIndex, long firstChunk) throws IOException {
             this.fieldIndex = fieldIndex;
@@ -241,28 +258,43 @@ public final class ArrowFileDataSource implements DataSource {
             this.channel = ch;
             this.reader = r;
             this.window = new MappedBatches.Window(ch);
-            this.converter = new BatchConverter(path.toString(), names, policy, maxRows);
+            this.converter = new BatchConverter(path.toString(), names, policy, chunks.maxChunkRows());
             this.chunk = new Chunk(names.size());
             this.next = firstChunk;
         }
 
         @Override
         public Chunk next() throws IOException {
-            if (next >= blocks.size()) {
+            if (next < 0 || next >= chunks.chunkCount()) {
                 return null;
             }
-            int k = (int) next;
-            if (mapped(k)) {
+            long k = next;
+            int b = chunks.batchOf(k);
+            int from = chunks.startInBatch(b, k);
+            int n = chunks.rowsOf(b, k);
+            long first = chunks.batchFirstRow(b) + from;
+            if (mapped(k, b, from, n, first)) {
                 next++;
                 return chunk;
             }
-            try {
-                if (!reader.loadRecordBatch(blocks.get(k))) {
-                    throw new InvalidDataException(path + ": record batch " + k + " could not be read (truncated?)");
+            if (loaded != b) {
+                loaded = -1;
+                try {
+                    if (!reader.loadRecordBatch(blocks.get(b))) {
+                        throw new InvalidDataException(path + ": record batch " + b + " could not be read (truncated?)");
+                    }
+                } catch (IOException | IllegalStateException | IllegalArgumentException | IndexOutOfBoundsException e) {
+                    if (e instanceof InvalidDataException ide) {
+                        throw ide;
+                    }
+                    throw new InvalidDataException(path + ": record batch " + b + " is unreadable (truncated or corrupt?): "
+                            + e.getMessage());
                 }
-            } catch (IOException | IllegalStateException | IllegalArgumentException | IndexOutOfBoundsException e) {
-                throw new InvalidDataException(path + ": record batch " + k + " is unreadable (truncated or corrupt?): "
-                        + e.getMessage());
+                if (reader.getVectorSchemaRoot().getRowCount() != batchRows[b]) {
+                    throw new InvalidDataException(path + ": record batch " + b + " holds "
+                            + reader.getVectorSchemaRoot().getRowCount() + " rows; its metadata said " + batchRows[b]);
+                }
+                loaded = b;
             }
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             vectors.clear();
@@ -270,19 +302,22 @@ public final class ArrowFileDataSource implements DataSource {
                 vectors.add(root.getVector(f));
             }
             long[] dropped = {0};
-            int n = converter.convert(vectors, root.getRowCount(), firstRow[k], dropped);
-            skipped.set(k, dropped[0]);
+            int kept = converter.convert(vectors, from, n, first, dropped);
+            recordSkipped(k, dropped[0]);
             for (int c = 0; c < fieldIndex.length; c++) {
                 chunk.setColumn(c, converter.columns[c]);
             }
-            chunk.set(k, firstRow[k], 0, n);
+            chunk.set(k, first, 0, kept);
             next++;
             return chunk;
         }
 
-        /** The fast path: values straight from the mapping when batch k is uncompressed and the columns have no nulls. */
-        private boolean mapped(int k) throws IOException {
-            MappedBatches.Layout layout = layouts[k];
+        /**
+         * The fast path: rows {@code [from, from + n)} of batch b straight from the mapping when the batch is
+         * uncompressed and the used columns have no nulls; only those rows' bytes are mapped and copied.
+         */
+        private boolean mapped(long k, int b, int from, int n, long first) throws IOException {
+            MappedBatches.Layout layout = layouts[b];
             if (layout == null || layout.compressed()) {
                 return false;
             }
@@ -291,25 +326,26 @@ public final class ArrowFileDataSource implements DataSource {
                     return false;
                 }
             }
-            int rowsInBatch = batchRows[k];
-            if (converter.columns[0].length < rowsInBatch) {
-                converter.columns = new double[fieldIndex.length][rowsInBatch];
+            if (converter.columns[0].length < n) {
+                converter.columns = new double[fieldIndex.length][n];
             }
             try {
                 for (int c = 0; c < fieldIndex.length; c++) {
                     int f = fieldIndex[c];
-                    window.read(layout.valueOffset()[f], schema.getFields().get(f).getType(), converter.columns[c], rowsInBatch);
+                    var type = schema.getFields().get(f).getType();
+                    long at = layout.valueOffset()[f] + (long) from * MappedBatches.Window.width(type);
+                    window.read(at, type, converter.columns[c], n);
                 }
             } catch (IOException | RuntimeException e) {
-                throw new InvalidDataException(path + ": record batch " + k + " is unreadable (truncated or corrupt?): "
+                throw new InvalidDataException(path + ": record batch " + b + " is unreadable (truncated or corrupt?): "
                         + e.getMessage());
             }
-            int n = policy == InvalidRows.SKIP ? BatchConverter.dropNonFinite(converter.columns, rowsInBatch) : rowsInBatch;
-            skipped.set(k, rowsInBatch - n);
+            int kept = policy == InvalidRows.SKIP ? BatchConverter.dropNonFinite(converter.columns, n) : n;
+            recordSkipped(k, n - kept);
             for (int c = 0; c < fieldIndex.length; c++) {
                 chunk.setColumn(c, converter.columns[c]);
             }
-            chunk.set(k, firstRow[k], 0, n);
+            chunk.set(k, first, 0, kept);
             return true;
         }
 

@@ -26,7 +26,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * An Arrow IPC stream ({@code .arrows}): record batches one after the other, read sequentially (a pass
- * that starts at batch k reads and drops the k batches before it). One chunk per batch.
+ * that starts at chunk k reads and drops the batches before it). Chunks of at most {@code chunkRows} rows: a
+ * larger batch is cut into equal chunks by the rule of {@link SubChunks}, applied to each batch as it is
+ * read, so the chunks are the same on every pass. Memory: one batch as written (Arrow's reader loads a batch
+ * whole) plus {@code columns × chunkRows} converted doubles.
  */
 public final class ArrowStreamDataSource implements DataSource {
     private static final AtomicInteger CURSORS = new AtomicInteger();
@@ -35,17 +38,30 @@ public final class ArrowStreamDataSource implements DataSource {
     private final BufferAllocator allocator;
     private final InvalidRows policy;
     private final Schema schema;
+    private final int chunkRows;
     private final ConcurrentHashMap<Long, Long> skipped = new ConcurrentHashMap<>();
 
-    private ArrowStreamDataSource(Path path, BufferAllocator allocator, InvalidRows policy, Schema schema) {
+    private ArrowStreamDataSource(Path path, BufferAllocator allocator, InvalidRows policy, Schema schema, int chunkRows) {
         this.path = path;
         this.allocator = allocator;
         this.policy = policy;
         this.schema = schema;
+        this.chunkRows = chunkRows;
     }
 
-    /** Reads the schema message. */
+    /** {@link #open(Path, BufferAllocator, InvalidRows, int)} with chunks of at most 65 536 rows. */
     public static ArrowStreamDataSource open(Path path, BufferAllocator allocator, InvalidRows policy) throws IOException {
+        return open(path, allocator, policy, SubChunks.DEFAULT_CHUNK_ROWS);
+    }
+
+    /**
+     * Reads the schema message.
+     *
+     * @throws IllegalArgumentException if {@code chunkRows < 1}
+     */
+    public static ArrowStreamDataSource open(Path path, BufferAllocator allocator, InvalidRows policy, int chunkRows)
+            throws IOException {
+        SubChunks.requireChunkRows(path.toString(), chunkRows);
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }
@@ -58,7 +74,7 @@ public final class ArrowStreamDataSource implements DataSource {
                 ArrowStreamReader reader = new ArrowStreamReader(in, probe, CommonsCompressionFactory.INSTANCE)) {
             Schema schema = reader.getVectorSchemaRoot().getSchema();
             BatchConverter.requireUniqueNames(schema, path.toString());
-            return new ArrowStreamDataSource(path, allocator, policy, schema);
+            return new ArrowStreamDataSource(path, allocator, policy, schema, chunkRows);
         } catch (InvalidDataException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -82,9 +98,10 @@ public final class ArrowStreamDataSource implements DataSource {
         return -1;
     }
 
+    /** {@code chunkRows}: the batches' sizes are not known before the stream is read. */
     @Override
     public int maxChunkRows() {
-        return 65_536;
+        return chunkRows;
     }
 
     @Override
@@ -107,7 +124,7 @@ public final class ArrowStreamDataSource implements DataSource {
             in = new BufferedInputStream(Files.newInputStream(path), 1 << 20);
             EndMarkerReader messages = new EndMarkerReader(new ReadChannel(Channels.newChannel(in)), child);
             ArrowStreamReader reader = new ArrowStreamReader(messages, child, CommonsCompressionFactory.INSTANCE);
-            return new ReaderCursor(path.toString(), reader, columns, fields, policy, skipped, firstChunk,
+            return new ReaderCursor(path.toString(), reader, columns, fields, policy, chunkRows, skipped, firstChunk,
                     messages::sawEndMarker, in, child);
         } catch (IOException | RuntimeException e) {
             ArrowFileDataSource.closeQuietly(in, child);
@@ -145,7 +162,7 @@ public final class ArrowStreamDataSource implements DataSource {
         }
     }
 
-    /** Size, modification time, schema and a hash of the first 1 MiB. */
+    /** Size, modification time, schema, chunk rows and a hash of the first 1 MiB. */
     @Override
     public String fingerprint() throws IOException {
         long h = Fnv.mix(0xcbf29ce484222325L, schema.toJson().hashCode());
@@ -155,8 +172,8 @@ public final class ArrowStreamDataSource implements DataSource {
                 h = Fnv.mix(h, x);
             }
         }
-        return "arrows:size=" + Files.size(path) + ":mtime=" + Files.getLastModifiedTime(path).toMillis() + ":fnv="
-                + Long.toHexString(h);
+        return "arrows:size=" + Files.size(path) + ":mtime=" + Files.getLastModifiedTime(path).toMillis() + ":chunk="
+                + chunkRows + ":fnv=" + Long.toHexString(h);
     }
 
     @Override

@@ -88,24 +88,25 @@ final class BatchConverter {
     }
 
     /**
-     * Fills {@link #columns} from the vectors; returns the number of rows kept.
+     * Fills {@link #columns} from rows {@code [from, from + rows)} of the vectors (a chunk of a loaded batch);
+     * returns the number of rows kept.
      *
-     * @param firstRow row number of the batch's first row in the file (for messages)
+     * @param firstRow row number in the file of row {@code from} of the batch (for messages)
      * @param skipped out: skipped[0] += rows dropped by the SKIP policy
      */
-    int convert(List<FieldVector> vectors, int rows, long firstRow, long[] skipped) {
+    int convert(List<FieldVector> vectors, int from, int rows, long firstRow, long[] skipped) {
         if (columns[0].length < rows) {
             columns = new double[names.size()][rows];
         }
         boolean anyNull = false;
         for (int c = 0; c < vectors.size(); c++) {
             FieldVector v = vectors.get(c);
-            copy(v, columns[c], rows);
+            copy(v, from, columns[c], rows);
             if (v.getNullCount() > 0) {
                 anyNull = true;
                 if (policy == InvalidRows.REFUSE) {
                     for (int i = 0; i < rows; i++) {
-                        if (v.isNull(i)) {
+                        if (v.isNull(from + i)) {
                             throw new InvalidDataException(file + ": column '" + names.get(c) + "' is null at row "
                                     + (firstRow + i) + " (use --skip-invalid to skip such rows)", firstRow + i, names.get(c));
                         }
@@ -120,7 +121,7 @@ final class BatchConverter {
         for (int i = 0; i < rows; i++) {
             boolean good = true;
             for (int c = 0; c < vectors.size() && good; c++) {
-                good = Double.isFinite(columns[c][i]) && !(anyNull && vectors.get(c).isNull(i));
+                good = Double.isFinite(columns[c][i]) && !(anyNull && vectors.get(c).isNull(from + i));
             }
             if (good) {
                 if (kept != i) {
@@ -155,63 +156,64 @@ final class BatchConverter {
         return kept;
     }
 
-    private static void copy(FieldVector v, double[] out, int n) {
+    /** Rows {@code [from, from + n)} of {@code v} into {@code out[0..n)}. */
+    private static void copy(FieldVector v, int from, double[] out, int n) {
         if (v instanceof Float8Vector f) {
-            f.getDataBuffer().nioBuffer(0, n * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, 0, n);
+            f.getDataBuffer().nioBuffer(8L * from, n * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, 0, n);
         } else if (v instanceof Float4Vector f) {
             var b = f.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = b.getFloat(4L * i);
+                out[i] = b.getFloat(4L * (from + i));
             }
         } else if (v instanceof IntVector iv) {
             var b = iv.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = b.getInt(4L * i);
+                out[i] = b.getInt(4L * (from + i));
             }
         } else if (v instanceof BigIntVector bv) {
             var b = bv.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = b.getLong(8L * i);
+                out[i] = b.getLong(8L * (from + i));
             }
         } else if (v instanceof SmallIntVector s) {
             var b = s.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = b.getShort(2L * i);
+                out[i] = b.getShort(2L * (from + i));
             }
         } else if (v instanceof TinyIntVector t) {
             var b = t.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = b.getByte(i);
+                out[i] = b.getByte(from + i);
             }
         } else if (v instanceof UInt1Vector u) {
             var b = u.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = b.getByte(i) & 0xff;
+                out[i] = b.getByte(from + i) & 0xff;
             }
         } else if (v instanceof UInt2Vector u) {
             var b = u.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = b.getShort(2L * i) & 0xffff;
+                out[i] = b.getShort(2L * (from + i)) & 0xffff;
             }
         } else if (v instanceof UInt4Vector u) {
             var b = u.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = b.getInt(4L * i) & 0xffffffffL;
+                out[i] = b.getInt(4L * (from + i)) & 0xffffffffL;
             }
         } else if (v instanceof UInt8Vector u) {
             var b = u.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = ParquetNumeric.unsigned(b.getLong(8L * i));
+                out[i] = ParquetNumeric.unsigned(b.getLong(8L * (from + i)));
             }
         } else if (v instanceof Float2Vector h) {
             var b = h.getDataBuffer();
             for (int i = 0; i < n; i++) {
-                out[i] = ParquetNumeric.float16(b.getShort(2L * i));
+                out[i] = ParquetNumeric.float16(b.getShort(2L * (from + i)));
             }
         } else if (v instanceof DecimalVector d) {
-            copyDecimal(d, d.getScale(), 2, out, n);
+            copyDecimal(d, d.getScale(), 2, from, out, n);
         } else if (v instanceof Decimal256Vector d) {
-            copyDecimal(d, d.getScale(), 4, out, n);
+            copyDecimal(d, d.getScale(), 4, from, out, n);
         } else {
             throw new IllegalStateException("unexpected vector " + v.getClass().getSimpleName());
         }
@@ -223,12 +225,12 @@ final class BatchConverter {
      * go through BigDecimal. Either way the result is the correctly rounded double. Null slots are read too
      * (the policy decides about them afterwards).
      */
-    private static void copyDecimal(org.apache.arrow.vector.BaseFixedWidthVector d, int scale, int words, double[] out,
-            int n) {
+    private static void copyDecimal(org.apache.arrow.vector.BaseFixedWidthVector d, int scale, int words, int from,
+            double[] out, int n) {
         var b = d.getDataBuffer();
         int width = 8 * words;
         for (int i = 0; i < n; i++) {
-            long at = (long) width * i;
+            long at = (long) width * (from + i);
             long low = b.getLong(at);
             boolean fits = true;
             for (int w = 1; w < words && fits; w++) {

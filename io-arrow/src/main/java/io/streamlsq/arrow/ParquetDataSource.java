@@ -25,10 +25,18 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
 /**
- * A Parquet file read with parquet-java, one row group at a time: chunk k is row group k, so a pass can
- * start at any row group and each worker reads its own (random access). Memory per worker is one row
- * group's column chunks (compressed, on the heap) and its decoded columns — bounded by the row-group size,
- * not the file. Numeric columns (required or optional, {@link ParquetNumeric}) are accepted; nulls follow
+ * A Parquet file read with parquet-java, one row group at a time, in chunks of at most {@code chunkRows}
+ * rows: a row group larger than that is cut into equal chunks ({@link SubChunks} has the rule), smaller row
+ * groups are one chunk each. Random access: a pass can start at any chunk and each worker reads its own.
+ *
+ * <p>Cost and memory: parquet-java reads a row group's column chunks whole and one decode gives the whole row
+ * group, so a cursor decodes the row group of the chunk it is asked for and keeps it, serving every chunk of
+ * that row group from it; a cursor that reads consecutive chunks of one row group decodes it once. Workers
+ * claim chunks in turn, so every worker that reads a chunk of a large row group reads and decodes that row
+ * group once: up to {@code threads} decodes of it per pass, in parallel. Memory per worker is one row group's
+ * column chunks (compressed, on the heap, while it is decoded) and its decoded columns ({@code columns ×
+ * rows of the largest row group} doubles, plus a null flag per value) — bounded by the row-group size, not the
+ * file — plus {@code columns × maxChunkRows} doubles when the SKIP policy drops rows. Numeric columns (required or optional, {@link ParquetNumeric}) are accepted; nulls follow
  * the data policy. Only the requested column chunks are read; their pages are checked against their headers
  * and CRCs and decoded by {@link ParquetPageDecoder}, every read bounded by its page.
  */
@@ -37,36 +45,37 @@ public final class ParquetDataSource implements DataSource {
     private final InvalidRows policy;
     private final MessageType schema;
     private final long[] groupRows;
-    private final long[] groupFirstRow;
-    private final long rows;
-    private final int maxRows;
+    private final SubChunks chunks;
+    /** Rows the SKIP policy dropped, by chunk; only chunks that dropped some. */
     private final ConcurrentHashMap<Long, Long> skipped = new ConcurrentHashMap<>();
 
-    private ParquetDataSource(Path path, InvalidRows policy, MessageType schema, List<BlockMetaData> blocks) {
+    private ParquetDataSource(Path path, InvalidRows policy, MessageType schema, List<BlockMetaData> blocks,
+            int chunkRows) {
         this.path = path;
         this.policy = policy;
         this.schema = schema;
         this.groupRows = new long[blocks.size()];
-        this.groupFirstRow = new long[blocks.size()];
-        long total = 0;
-        long max = 0;
         for (int g = 0; g < groupRows.length; g++) {
             groupRows[g] = blocks.get(g).getRowCount();
-            groupFirstRow[g] = total;
-            total += groupRows[g];
-            max = Math.max(max, groupRows[g]);
         }
-        this.rows = total;
-        this.maxRows = (int) Math.max(1, max);
+        this.chunks = new SubChunks(path.toString(), groupRows, chunkRows);
+    }
+
+    /** {@link #open(Path, InvalidRows, int)} with chunks of at most 65 536 rows. */
+    public static ParquetDataSource open(Path path, InvalidRows policy) throws IOException {
+        return open(path, policy, SubChunks.DEFAULT_CHUNK_ROWS);
     }
 
     /**
-     * Reads the footer.
+     * Reads the footer and lays out the chunks: at most {@code chunkRows} rows each, a larger row group cut
+     * into equal chunks.
      *
      * @throws InvalidDataException if the file is empty, truncated, not Parquet, has no rows, or has a row group
      *     larger than 2³¹ − 1 rows
+     * @throws IllegalArgumentException if {@code chunkRows < 1}
      */
-    public static ParquetDataSource open(Path path, InvalidRows policy) throws IOException {
+    public static ParquetDataSource open(Path path, InvalidRows policy, int chunkRows) throws IOException {
+        SubChunks.requireChunkRows(path.toString(), chunkRows);
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
         }
@@ -94,7 +103,7 @@ public final class ParquetDataSource implements DataSource {
                     throw new InvalidDataException(path + ": column name '" + t.getName() + "' appears twice", -1, t.getName());
                 }
             }
-            return new ParquetDataSource(path, policy, schema, blocks);
+            return new ParquetDataSource(path, policy, schema, blocks, chunkRows);
         } catch (InvalidDataException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -181,17 +190,18 @@ public final class ParquetDataSource implements DataSource {
 
     @Override
     public long chunkCount() {
-        return groupRows.length;
+        return chunks.chunkCount();
     }
 
     @Override
     public long rowCount() {
-        return rows;
+        return chunks.rowCount();
     }
 
+    /** The largest chunk: at most the {@code chunkRows} the source was opened with. */
     @Override
     public int maxChunkRows() {
-        return maxRows;
+        return chunks.maxChunkRows();
     }
 
     @Override
@@ -237,16 +247,29 @@ public final class ParquetDataSource implements DataSource {
         return new Cursor(r, columns, descriptors, numerics, firstChunk);
     }
 
-    /** One worker's reader: decodes the requested columns of one row group per {@link #next()}. */
+    /**
+     * One worker's reader: decodes the requested columns of the row group that holds the chunk asked for,
+     * keeps them, and serves that row group's chunks from them.
+     */
     private final class Cursor implements ChunkCursor {
         private final ParquetFileReader reader;
         private final List<String> names;
         private final ColumnDescriptor[] descriptors;
         private final ParquetNumeric[] numerics;
         private final Chunk chunk;
-        private final double[][] columns;
-        private final boolean[] invalid;
+        /**
+         * The decoded row group (grown to the largest row group read), untouched by the SKIP policy, and per
+         * column which of its rows are null; {@code capacity} rows of each.
+         */
+        private double[][] columns;
+        private boolean[][] invalid;
+        private int capacity;
+        /** The rows a chunk keeps under SKIP when it drops some; allocated on the first drop. */
+        private double[][] kept;
         private final ParquetPageDecoder pages = new ParquetPageDecoder(path.toString());
+        /** The row group in {@link #columns}, or -1; whether any of its used values is null. */
+        private int decoded = -1;
+        private boolean anyNull;
         private long next;
 
         Cursor(ParquetFileReader reader, List<String> names, ColumnDescriptor[] descriptors, ParquetNumeric[] numerics,
@@ -256,19 +279,85 @@ public final class ParquetDataSource implements DataSource {
             this.names = names;
             this.descriptors = descriptors;
             this.chunk = new Chunk(descriptors.length);
-            this.columns = new double[descriptors.length][maxRows];
-            this.invalid = new boolean[maxRows];
+            this.columns = new double[descriptors.length][0];
+            this.invalid = new boolean[descriptors.length][0];
             this.next = first;
         }
 
         @Override
         public Chunk next() throws IOException {
-            if (next >= groupRows.length) {
+            if (next < 0 || next >= chunks.chunkCount()) {
                 return null;
             }
-            int g = (int) next++;
+            long k = next++;
+            int g = chunks.batchOf(k);
+            if (decoded != g) {
+                decode(g);
+            }
+            int from = chunks.startInBatch(g, k);
+            int n = chunks.rowsOf(g, k);
+            long first = chunks.batchFirstRow(g) + from;
+            if (anyNull && policy == InvalidRows.REFUSE) {
+                // the first null row of this chunk, and the first used column null there
+                for (int i = from; i < from + n; i++) {
+                    for (int c = 0; c < columns.length; c++) {
+                        if (invalid[c][i]) {
+                            long row = chunks.batchFirstRow(g) + i;
+                            throw new InvalidDataException(path + ": column '" + names.get(c) + "' is null at row " + row
+                                    + " (use --skip-invalid to skip such rows)", row, names.get(c));
+                        }
+                    }
+                }
+            }
+            double[][] out = columns;
+            int offset = from;
+            int count = n;
+            if (policy == InvalidRows.SKIP) {
+                int good = 0;
+                boolean dropped = false;
+                for (int i = from; i < from + n; i++) {
+                    boolean ok = true;
+                    for (int c = 0; c < columns.length && ok; c++) {
+                        ok = Double.isFinite(columns[c][i]) && !(anyNull && invalid[c][i]);
+                    }
+                    if (ok && dropped) {
+                        for (int c = 0; c < columns.length; c++) {
+                            kept[c][good] = columns[c][i];
+                        }
+                    } else if (!ok && !dropped) {
+                        // the first dropped row: copy the rows kept so far, then keep copying
+                        dropped = true;
+                        if (kept == null || kept[0].length < chunks.maxChunkRows()) {
+                            kept = new double[columns.length][chunks.maxChunkRows()];
+                        }
+                        for (int c = 0; c < columns.length; c++) {
+                            System.arraycopy(columns[c], from, kept[c], 0, good);
+                        }
+                    }
+                    if (ok) {
+                        good++;
+                    }
+                }
+                if (n - good == 0) {
+                    skipped.remove(k);
+                } else {
+                    skipped.put(k, (long) (n - good));
+                    out = kept;
+                    offset = 0;
+                }
+                count = good;
+            }
+            chunk.set(k, first, offset, count);
+            for (int c = 0; c < out.length; c++) {
+                chunk.setColumn(c, out[c]);
+            }
+            return chunk;
+        }
+
+        /** Reads and decodes the used columns of row group {@code g} into {@link #columns} and {@link #invalid}. */
+        private void decode(int g) throws IOException {
+            decoded = -1;
             int n = (int) groupRows[g];
-            long first = groupFirstRow[g];
             PageReadStore store;
             try {
                 store = reader.readRowGroup(g);
@@ -284,49 +373,28 @@ public final class ParquetDataSource implements DataSource {
                 throw new InvalidDataException(path + ": row group " + g + " is missing or holds "
                         + (store == null ? 0 : store.getRowCount()) + " rows instead of " + n);
             }
-            boolean anyNull = false;
-            java.util.Arrays.fill(invalid, 0, n, false);
+            if (capacity < n) {
+                columns = new double[descriptors.length][n];
+                invalid = new boolean[descriptors.length][n];
+                capacity = n;
+            }
+            boolean nulls = false;
             for (int c = 0; c < descriptors.length; c++) {
+                java.util.Arrays.fill(invalid[c], 0, n, false);
                 int firstNull;
                 try {
                     firstNull = pages.column(store.getPageReader(descriptors[c]), descriptors[c], numerics[c], g, columns[c],
-                            invalid, n);
+                            invalid[c], n);
                 } catch (InvalidDataException e) {
                     throw e;
                 } catch (RuntimeException | IOException e) {
                     throw new InvalidDataException(path + ": row group " + g + " column '" + names.get(c)
                             + "' could not be decoded (damaged?): " + cause(e));
                 }
-                if (firstNull >= 0 && policy == InvalidRows.REFUSE) {
-                    throw new InvalidDataException(path + ": column '" + names.get(c) + "' is null at row " + (first + firstNull)
-                            + " (use --skip-invalid to skip such rows)", first + firstNull, names.get(c));
-                }
-                anyNull |= firstNull >= 0;
+                nulls |= firstNull >= 0;
             }
-            int kept = n;
-            if (policy == InvalidRows.SKIP) {
-                kept = 0;
-                for (int i = 0; i < n; i++) {
-                    boolean good = !(anyNull && invalid[i]);
-                    for (int c = 0; c < columns.length && good; c++) {
-                        good = Double.isFinite(columns[c][i]);
-                    }
-                    if (good) {
-                        if (kept != i) {
-                            for (double[] col : columns) {
-                                col[kept] = col[i];
-                            }
-                        }
-                        kept++;
-                    }
-                }
-                skipped.put((long) g, (long) (n - kept));
-            }
-            chunk.set(g, first, 0, kept);
-            for (int c = 0; c < columns.length; c++) {
-                chunk.setColumn(c, columns[c]);
-            }
-            return chunk;
+            anyNull = nulls;
+            decoded = g;
         }
 
         /**
@@ -394,8 +462,9 @@ public final class ParquetDataSource implements DataSource {
 
         @Override
         public void seek(long chunkIndex) {
-            if (chunkIndex < 0 || chunkIndex > groupRows.length) {
-                throw new IllegalArgumentException("chunk " + chunkIndex + " is outside 0.." + groupRows.length + " of " + path);
+            if (chunkIndex < 0 || chunkIndex > chunks.chunkCount()) {
+                throw new IllegalArgumentException("chunk " + chunkIndex + " is outside 0.." + chunks.chunkCount() + " of "
+                        + path);
             }
             next = chunkIndex;
         }
@@ -406,7 +475,7 @@ public final class ParquetDataSource implements DataSource {
         }
     }
 
-    /** Size, modification time, schema, row groups and a hash of the footer (the last 64 KiB). */
+    /** Size, modification time, schema, row groups, chunk rows and a hash of the footer (the last 64 KiB). */
     @Override
     public String fingerprint() throws IOException {
         long size = Files.size(path);
@@ -420,7 +489,8 @@ public final class ParquetDataSource implements DataSource {
             }
         }
         return "parquet:size=" + size + ":mtime=" + Files.getLastModifiedTime(path).toMillis() + ":groups="
-                + groupRows.length + ":rows=" + rows + ":fnv=" + Long.toHexString(h);
+                + groupRows.length + ":rows=" + chunks.rowCount() + ":chunk=" + chunks.chunkRows() + ":fnv="
+                + Long.toHexString(h);
     }
 
     @Override
