@@ -46,7 +46,7 @@ final class FitCommand implements Callable<Integer> {
             "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
             "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
             "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
-            "schedule");
+            "schedule", "solver");
 
     @Spec
     CommandSpec spec;
@@ -87,7 +87,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--f-scale", paramLabel = "C", description = "Soft threshold of a robust loss (default 1).")
     Double fScale;
 
-    @Option(names = "--ftol", description = "Relative cost-reduction tolerance (default 1e-12).")
+    @Option(names = "--ftol", description = "Relative cost-reduction tolerance (default 1e-13).")
     Double ftol;
 
     @Option(names = "--xtol", description = "Relative parameter-change tolerance (default 1e-12).")
@@ -122,6 +122,11 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-method", paramLabel = "M", description = "The warmup's optimizer: lbfgs (default) or adam.")
     String warmupMethod;
+
+    @Option(names = "--solver", paramLabel = "S", description = "How steps and the covariance are solved: auto (default: the "
+            + "normal equations JᵀJ while they keep 8 digits, QR of J from the first ill-conditioned point on), normal, qr "
+            + "(docs/accuracy.md#conditioning).")
+    String solver;
 
     @Option(names = "--skip-invalid", description = "Skip (and count) rows with a null, NaN or infinite value in a used column, "
             + "instead of refusing the file.")
@@ -185,6 +190,7 @@ final class FitCommand implements Callable<Integer> {
         m.put("warmup", warmup ? true : null);
         m.put("warmup-sample-rows", warmupSampleRows);
         m.put("warmup-method", warmupMethod);
+        m.put("solver", solver);
         m.put("skip-invalid", skipInvalid ? true : null);
         m.put("memory", memory);
         m.put("checkpoint-dir", checkpointDir == null ? null : checkpointDir.toString());
@@ -362,6 +368,7 @@ final class FitCommand implements Callable<Integer> {
         m.put("warmup", o.warmup().enabled());
         m.put("warmup_method", o.warmup().method().name().toLowerCase(Locale.ROOT));
         m.put("warmup_sample_rows", o.warmup().sampleRows());
+        m.put("solver", o.solver().name().toLowerCase(Locale.ROOT));
         m.put("text", o.toString());
         return m;
     }
@@ -413,6 +420,14 @@ final class FitCommand implements Callable<Integer> {
             }
         }
         o.warmup(w);
+        String solver = s.text("solver", null);
+        if (solver != null) {
+            try {
+                o.solver(io.streamlsq.options.Solver.valueOf(solver.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--solver '" + solver + "' is not one of auto, normal, qr");
+            }
+        }
         return o.build();
     }
 

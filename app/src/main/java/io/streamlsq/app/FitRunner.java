@@ -125,6 +125,12 @@ final class FitRunner {
             }
         }
         stdout.print(result.fullReport());
+        for (String w : result.warnings()) {
+            // the report has them all; numbers that cannot be trusted are said on stderr too, even with --quiet
+            if (!quiet || w.contains("not reliable") || w.contains("singular")) {
+                stderr.println("lsq: warning: " + w);
+            }
+        }
         long skipped = problem.source().skippedRows();
         if (skipped > 0) {
             stdout.println("    (" + skipped + " rows with null, NaN or infinite values were skipped: --skip-invalid)");

@@ -78,8 +78,9 @@ final class InspectCommand implements Callable<Integer> {
                 out.println("cursor      at a resume point (no pass in progress)");
             }
             if (fit.current() != null) {
-                NormalEquations ne = NormalEquations.fromArray(NormalEquations.dimensionOf(fit.current().length), fit.current());
-                out.println(String.format(Locale.ROOT, "cost        %.10e over %d rows", ne.cost(), ne.rows()));
+                NormalEquations ne = NormalEquations.fromArray(NormalEquations.dimensionOf(fit.current().length), fit.current(), NormalEquations.Form.ofSolverName(fit.solver()));
+                out.println(String.format(Locale.ROOT, "cost        %.10e over %d rows (solver %s)", ne.cost(), ne.rows(),
+                        fit.solver()));
             } else {
                 out.println("cost        not yet known at this point");
             }

@@ -56,7 +56,10 @@ final class ResultJson {
         m.put("phases", phases);
         m.put("seconds", r.seconds());
         m.put("resumed", r.resumed());
-        m.put("solver", "normal"); // the Levenberg-Marquardt step from the accumulated normal equations
+        m.put("solver", r.numerics().solver());
+        if (r.numerics().note() != null) {
+            m.put("solver_note", r.numerics().note());
+        }
         m.put("kernel", FitRunner.kernel());
         List<String> fixed = new ArrayList<>();
         for (int k = 0; k < r.fixed().length; k++) {
@@ -66,6 +69,17 @@ final class ResultJson {
         }
         m.put("fixed", fixed);
         m.put("condition_number", num(r.conditionNumber()));
+        m.put("condition_number_j", num(r.numerics().kappa()));
+        Map<String, Object> reliableValues = new LinkedHashMap<>();
+        Map<String, Object> reliableStderr = new LinkedHashMap<>();
+        for (int k = 0; k < r.parameterNames().size(); k++) {
+            reliableValues.put(r.parameterNames().get(k), r.numerics().reliableValues()[k]);
+            reliableStderr.put(r.parameterNames().get(k), r.numerics().reliableStderr()[k]);
+        }
+        Map<String, Object> reliable = new LinkedHashMap<>();
+        reliable.put("params", reliableValues);
+        reliable.put("stderr", reliableStderr);
+        m.put("reliable", reliable);
         Map<String, Object> warm = new LinkedHashMap<>();
         warm.put("outcome", r.warmupOutcome());
         warm.put("guards", r.guardTriggers());

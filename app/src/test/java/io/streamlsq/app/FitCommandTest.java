@@ -240,4 +240,53 @@ class FitCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("converged"), r.out());
     }
+
+    /**
+     * Issue 12 through the CLI: a degree-10 polynomial on x in [-8.8, -3.2] (cond(J) ≈ 2e15 in user units). auto
+     * changes to QR and says why; --solver normal keeps the old arithmetic, exits 0 with the status it reached, and
+     * says on stderr, in the report and in the JSON which numbers are not reliable.
+     */
+    @Test
+    void anIllConditionedPolynomialIsSolvedByQrOrFlaggedByName() throws IOException {
+        Path csv = dir.resolve("poly.csv");
+        StringBuilder b = new StringBuilder("x,y\n");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+        for (int i = 0; i < 82; i++) {
+            double x = -8.8 + 5.6 * i / 81;
+            b.append(x).append(',').append(Math.sin(x) + Math.exp(0.3 * (x + 6)) + 1e-3 * rnd.nextGaussian()).append('\n');
+        }
+        Files.writeString(csv, b);
+        StringBuilder model = new StringBuilder("b0");
+        StringBuilder p0 = new StringBuilder("b0=0");
+        for (int k = 1; k <= 10; k++) {
+            model.append("+b").append(k).append("*x^").append(k);
+            p0.append(",b").append(k).append("=0");
+        }
+        Path auto = dir.resolve("poly-auto.json");
+        Run r = Run.of("fit", "--data", csv.toString(), "--model", model.toString(), "--p0", p0.toString(),
+                "--out", auto.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(auto.toFile());
+        assertEquals("qr", j.get("solver").asText());
+        assertTrue(j.get("solver_note").asText().startsWith("auto: the column-equilibrated J has condition number"),
+                j.get("solver_note").asText());
+        assertTrue(j.get("condition_number_j").asDouble() > 1e9, j.toString());
+        assertEquals(11, j.get("reliable").get("params").size());
+
+        Path normal = dir.resolve("poly-normal.json");
+        r = Run.of("fit", "--data", csv.toString(), "--model", model.toString(), "--p0", p0.toString(),
+                "--solver", "normal", "--out", normal.toString(), "--quiet");
+        assertEquals(0, r.code(), "the status keeps its meaning: " + r.err());
+        j = JSON.readTree(normal.toFile());
+        assertEquals("normal", j.get("solver").asText());
+        assertFalse(j.get("reliable").get("params").get("b10").asBoolean(), j.toString());
+        assertTrue(r.err().contains("lsq: warning: values not reliable to 6 digits") && r.err().contains("b10")
+                && r.err().contains("--solver qr"), r.err());
+        assertTrue(j.get("warnings").toString().contains("not reliable"), j.toString());
+
+        r = Run.of("fit", "--data", csv.toString(), "--model", model.toString(), "--p0", p0.toString(),
+                "--solver", "cholesky");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--solver 'cholesky' is not one of auto, normal, qr"), r.err());
+    }
 }

@@ -65,13 +65,20 @@ final class CheckpointCodec {
         }
         t.put(g + "/normalizer_state/scales", f.scales()).put(g + "/normalizer_state/offsets", f.offsets())
                 .attr(g + "/normalizer_state", "strategy", f.scalingStrategy().toLowerCase(Locale.ROOT));
+        t.put(g + "/solver", f.solver());
+        if (f.solverNote() != null) {
+            t.put(g + "/solver_note", f.solverNote());
+        }
+        io.streamlsq.accumulate.NormalEquations.Form form = io.streamlsq.accumulate.NormalEquations.Form.ofSolverName(f.solver());
+        int p = f.current() == null ? 0 : io.streamlsq.accumulate.NormalEquations.dimensionOf(f.current().length);
         if (f.current() != null) {
+            io.streamlsq.accumulate.NormalEquations ne = io.streamlsq.accumulate.NormalEquations.fromArray(p, f.current(), form);
             t.put(g + "/phase2_normal_equations", f.current());
-            int p = io.streamlsq.accumulate.NormalEquations.dimensionOf(f.current().length);
-            t.put(g + "/phase2_jtj_accumulator", jtj(f.current(), p)).put(g + "/phase2_jtr_accumulator", jtr(f.current(), p));
+            t.put(g + "/phase2_jtj_accumulator", ne.jtjMatrix()).put(g + "/phase2_jtr_accumulator", ne.jtrVector());
         }
         t.put(g + "/best_params_global", f.theta());
-        t.put(g + "/best_cost_global", f.current() == null ? Double.NaN : cost(f.current()));
+        t.put(g + "/best_cost_global", f.current() == null ? Double.NaN
+                : io.streamlsq.accumulate.NormalEquations.fromArray(p, f.current(), form).cost());
         t.put(g + "/counters/passes", f.passes()).put(g + "/counters/rows_evaluated", f.rowsEvaluated())
                 .put(g + "/counters/phase_passes_at_start", f.phasePasses0())
                 .put(g + "/counters/phase_iterations", (long) f.phaseIterations())
@@ -148,6 +155,12 @@ final class CheckpointCodec {
                 .put(g + "/condition_number", r.conditionNumber()).put(g + "/resumed", r.resumed() ? 1L : 0L)
                 .put(g + "/warmup_outcome", r.warmupOutcome()).put(g + "/warnings", r.warnings().toArray(String[]::new));
         termination(t, g + "/termination", TerminationRecord.of(r.termination()));
+        t.put(g + "/solver", r.numerics().solver()).put(g + "/kappa", r.numerics().kappa())
+                .put(g + "/reliable_values", ints(r.numerics().reliableValues()))
+                .put(g + "/reliable_stderr", ints(r.numerics().reliableStderr()));
+        if (r.numerics().note() != null) {
+            t.put(g + "/solver_note", r.numerics().note());
+        }
         timings(t, g + "/phases", r.phases());
         guards(t, g + "/guard_counters", r.guardTriggers());
     }
@@ -242,7 +255,9 @@ final class CheckpointCodec {
                 (int) r.number(g + "/counters/gauss_newton_iterations"), (int) r.number(g + "/counters/invalid_steps"),
                 guards(r, g + "/guard_counters"), r.text(g + "/warmup_outcome"), List.of(r.optStrings(g + "/warnings")),
                 termination(r, g + "/termination"), w, pending,
-                r.tree.has(g + "/data_digests") ? r.longs(g + "/data_digests") : null);
+                r.tree.has(g + "/data_digests") ? r.longs(g + "/data_digests") : null,
+                r.tree.has(g + "/solver") ? r.text(g + "/solver") : "normal",
+                r.tree.has(g + "/solver_note") ? r.text(g + "/solver_note") : null);
     }
 
     private static WarmupSnapshot warmup(Reader r, String g) throws CorruptCheckpointException {
@@ -297,7 +312,21 @@ final class CheckpointCodec {
                 r.real(g + "/cost"), r.real(g + "/ssr"), r.number(g + "/rows"), r.number(g + "/dof"), r.real(g + "/reduced_chi2"),
                 r.number(g + "/passes"), r.number(g + "/rows_evaluated"), timings(r, g + "/phases"), r.real(g + "/seconds"),
                 r.real(g + "/condition_number"), List.of(r.optStrings(g + "/warnings")), r.number(g + "/resumed") != 0,
-                new LinkedHashMap<>(guards(r, g + "/guard_counters")), r.text(g + "/warmup_outcome"));
+                new LinkedHashMap<>(guards(r, g + "/guard_counters")), r.text(g + "/warmup_outcome"), numerics(r, g, names.size()));
+    }
+
+    private static io.streamlsq.result.Numerics numerics(Reader r, String g, int n) throws CorruptCheckpointException {
+        if (!r.tree.has(g + "/solver")) {
+            return io.streamlsq.result.Numerics.unknown(n, "normal"); // written by format 3.0
+        }
+        boolean[] values = bools(r.ints(g + "/reliable_values"));
+        boolean[] stderr = bools(r.ints(g + "/reliable_stderr"));
+        if (values.length != n || stderr.length != n) {
+            throw r.bad(g + "/reliable_values", "holds " + values.length + " and " + stderr.length + " flags for " + n
+                    + " parameters");
+        }
+        return new io.streamlsq.result.Numerics(r.text(g + "/solver"),
+                r.tree.has(g + "/solver_note") ? r.text(g + "/solver_note") : null, r.real(g + "/kappa"), values, stderr);
     }
 
     private static io.streamlsq.result.Termination terminate(Reader r, String g, TerminationRecord t)
@@ -426,19 +455,6 @@ final class CheckpointCodec {
         List<String> childrenOf(String group) {
             return tree.children(group);
         }
-    }
-
-    private static double[][] jtj(double[] a, int p) {
-        io.streamlsq.accumulate.NormalEquations ne = io.streamlsq.accumulate.NormalEquations.fromArray(p, a);
-        return ne.jtjMatrix();
-    }
-
-    private static double[] jtr(double[] a, int p) {
-        return io.streamlsq.accumulate.NormalEquations.fromArray(p, a).jtrVector();
-    }
-
-    private static double cost(double[] a) {
-        return io.streamlsq.accumulate.NormalEquations.fromArray(io.streamlsq.accumulate.NormalEquations.dimensionOf(a.length), a).cost();
     }
 
     private static double[][] pairs(double[] lo, double[] hi) {

@@ -91,16 +91,29 @@ class Hdf5CheckpointStoreTest {
 
     @Test
     void everyCheckpointFileResumesToTheSameBits() throws IOException {
+        everyFileResumesToTheSameBits(WARM, "all");
+    }
+
+    /** The QR path's factor R (current sums and a pass's partial factor) through HDF5 and back, bit for bit. */
+    @Test
+    void everyCheckpointFileOfTheQrPathResumesToTheSameBits() throws IOException {
+        everyFileResumesToTheSameBits(WARM.toBuilder().solver(io.streamlsq.options.Solver.QR).build(), "qr");
+        io.streamlsq.resume.Checkpoint last = Hdf5CheckpointStore.newest(tmp.resolve("qr")).checkpoint();
+        assertEquals("qr", last.fit().solver());
+    }
+
+    private void everyFileResumesToTheSameBits(FitOptions o, String dir) throws IOException {
         FitProblem p = problem(30_000, OSC);
-        FitResult plain = orchestrator(WARM).fit(p);
-        Hdf5CheckpointStore store = Hdf5CheckpointStore.open(tmp.resolve("all"), 1000);
-        FitResult written = orchestrator(WARM).fit(p, Checkpointing.to(store, EVERY_4_CHUNKS));
+        FitResult plain = orchestrator(o).fit(p);
+        Hdf5CheckpointStore store = Hdf5CheckpointStore.open(tmp.resolve(dir), 1000);
+        FitResult written = orchestrator(o).fit(p, Checkpointing.to(store, EVERY_4_CHUNKS));
         assertArrayEquals(plain.values(), written.values());
         List<Path> files = store.files();
         assertTrue(files.size() > 8, "files: " + files.size());
         for (Path f : files) {
-            FitResult r = orchestrator(WARM).resume(p, Checkpointing.to(new FileStore(f), EVERY_4_CHUNKS));
+            FitResult r = orchestrator(o).resume(p, Checkpointing.to(new FileStore(f), EVERY_4_CHUNKS));
             assertArrayEquals(plain.values(), r.values(), f.getFileName().toString());
+            assertArrayEquals(plain.stderr(), r.stderr(), f.getFileName().toString());
             assertEquals(plain.passes(), r.passes(), f.getFileName().toString());
             assertEquals(plain.rowsEvaluated(), r.rowsEvaluated(), f.getFileName().toString());
         }

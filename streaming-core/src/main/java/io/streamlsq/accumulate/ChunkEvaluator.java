@@ -1,6 +1,7 @@
 package io.streamlsq.accumulate;
 
 import io.streamlsq.accumulate.internal.GramKernel;
+import io.streamlsq.accumulate.internal.QrKernel;
 import io.streamlsq.data.Chunk;
 import io.streamlsq.loss.Loss;
 import io.streamlsq.model.EvalLevel;
@@ -8,7 +9,8 @@ import io.streamlsq.model.Model;
 import java.util.List;
 
 /**
- * Turns chunks into {@link NormalEquations} contributions: evaluates the model block by block, forms the
+ * Turns chunks into {@link NormalEquations} contributions (Gram sums, or on QR sums the Householder update of
+ * the triangular factor): evaluates the model block by block, forms the
  * weighted residuals {@code r_i = (f(x_i; θ) − y_i)/σ_i}, applies the robust-loss correction (Triggs, as
  * in Ceres' corrector) and sums. Owns and reuses all its buffers: nothing is allocated per row or per
  * chunk. One evaluator per thread.
@@ -83,7 +85,12 @@ public final class ChunkEvaluator {
      */
     public NonFinite evaluate(Chunk chunk, double[] theta, EvalLevel level, NormalEquations out) {
         final double[] packed = out.packedAugmented();
-        final double ssrBefore = out.ssr();
+        final boolean qr = out.form() == NormalEquations.Form.QR;
+        if (qr && level != EvalLevel.NORMAL) {
+            throw new IllegalArgumentException("QR sums are made by NORMAL passes only, not " + level);
+        }
+        final double ssrBefore = qr ? 0 : out.ssr();
+        double ssrQr = 0;
         double rhoSum = 0;
         double weightSum = 0;
         boolean badSigma = false;
@@ -119,14 +126,21 @@ public final class ChunkEvaluator {
                 scaleJacobianRows(len);
             }
             switch (level) {
-                case NORMAL -> GramKernel.gram(augmented, m, len, packed);
+                case NORMAL -> {
+                    if (qr) {
+                        ssrQr += GramKernel.sumOfSquares(residuals, len); // before the reflections overwrite r
+                        QrKernel.absorb(packed, m, augmented, len);
+                    } else {
+                        GramKernel.gram(augmented, m, len, packed);
+                    }
+                }
                 case GRADIENT -> GramKernel.lastColumn(augmented, m, len, packed);
                 case COST -> packed[packed.length - 1] += GramKernel.sumOfSquares(residuals, len);
                 default -> throw new AssertionError(level);
             }
         }
         out.addRows(n, weightSum);
-        out.addRho(loss.isLinear() ? out.ssr() - ssrBefore : rhoSum);
+        out.addRho(loss.isLinear() ? (qr ? ssrQr : out.ssr() - ssrBefore) : rhoSum);
         if (badSigma || !out.isFinite()) {
             return locate(chunk, theta, level);
         }

@@ -1,39 +1,83 @@
 package io.streamlsq.accumulate;
 
 import io.streamlsq.accumulate.internal.GramKernel;
+import io.streamlsq.accumulate.internal.QrKernel;
 import java.util.Arrays;
 
 /**
- * The sums one pass accumulates for p parameters: {@code JᵀJ} (packed upper triangle), {@code Jᵀr},
- * {@code ssr = Σ w r²}, {@code Σ ρ(w r²)} (the cost is half of it), the row count and the weight sum
- * {@code Σ w}. J and r here are the weighted, loss-corrected Jacobian and residuals
+ * The sums one pass accumulates for p parameters, in one of two {@linkplain Form forms}: {@code JᵀJ} and
+ * {@code Jᵀr} as the packed upper triangle of the augmented Gram matrix {@code [J r]ᵀ[J r]} (the fast path),
+ * or the triangular factor R of {@code [J r]} (the QR path, which keeps the digits the Gram matrix loses to
+ * the squared condition number). Either way also {@code Σ ρ(w r²)} (the cost is half of it), the row count
+ * and the weight sum {@code Σ w}. J and r here are the weighted, loss-corrected Jacobian and residuals
  * ({@code r = f(x; θ) − y}).
  *
- * <p>Stored as the packed upper triangle of the augmented Gram matrix {@code [J r]ᵀ[J r]}, so that
- * {@link #merge} is one element-wise sum. Merging in a fixed order gives fixed bits. Not thread-safe.
+ * <p>Merging in a fixed order gives fixed bits. Gram sums merge by compensated (Neumaier) addition per entry,
+ * so a pass over 10¹⁰ rows in 10⁵ chunks loses no more to the merge than one addition does; R factors merge
+ * by Householder reflections of the stacked triangles. Not thread-safe.
  */
 public final class NormalEquations {
+    /** What the packed triangle holds. */
+    public enum Form {
+        /** The upper triangle of {@code [J r]ᵀ[J r]}. */
+        GRAM,
+        /** The upper triangle R of a QR factorization of {@code [J r]}: {@code RᵀR = [J r]ᵀ[J r]}. */
+        QR;
+
+        /** {@code normal} or {@code qr}: the solver name of reports, result JSON and checkpoints. */
+        public String solverName() {
+            return this == GRAM ? "normal" : "qr";
+        }
+
+        /** Inverse of {@link #solverName()}. */
+        public static Form ofSolverName(String name) {
+            return switch (name) {
+                case "normal" -> GRAM;
+                case "qr" -> QR;
+                default -> throw new IllegalArgumentException("solver '" + name + "' is not one of normal, qr");
+            };
+        }
+    }
+
     private final int p;
     private final int m;
+    private final Form form;
     private final double[] packed;
+    /** Neumaier compensation of each packed entry (GRAM merges); the value is {@code packed + comp}. */
+    private final double[] comp;
     private double rhoSum;
+    private double rhoComp;
     private long rows;
     private double weightSum;
+    private double weightComp;
     private final double[][] addScratch;
+    private double[][] mergeScratch;
 
-    private NormalEquations(int p) {
+    private NormalEquations(int p, Form form) {
         if (p < 0) {
             throw new IllegalArgumentException("dimension = " + p + " must be >= 0");
         }
         this.p = p;
         this.m = p + 1;
+        this.form = form;
         this.packed = new double[m * (m + 1) / 2];
+        this.comp = new double[packed.length];
         this.addScratch = new double[GramKernel.paddedColumns(m)][];
     }
 
-    /** All-zero sums for {@code p} parameters: the identity of {@link #merge}. */
+    /** All-zero Gram sums for {@code p} parameters: the identity of {@link #merge}. */
     public static NormalEquations empty(int p) {
-        return new NormalEquations(p);
+        return new NormalEquations(p, Form.GRAM);
+    }
+
+    /** All-zero sums of the given form for {@code p} parameters. */
+    public static NormalEquations empty(int p, Form form) {
+        return new NormalEquations(p, form);
+    }
+
+    /** All-zero sums of this dimension and form. */
+    public NormalEquations emptyLike() {
+        return new NormalEquations(p, form);
     }
 
     /** Number of parameters p. */
@@ -41,31 +85,59 @@ public final class NormalEquations {
         return p;
     }
 
+    /** What the sums hold. */
+    public Form form() {
+        return form;
+    }
+
     /** Sets every sum back to zero. */
     public void reset() {
         Arrays.fill(packed, 0.0);
+        Arrays.fill(comp, 0.0);
         rhoSum = 0;
+        rhoComp = 0;
         rows = 0;
         weightSum = 0;
+        weightComp = 0;
     }
 
-    /** {@code this += other}. */
+    /** {@code this += other}: the sums of the rows behind both (the order of merges fixes the bits). */
     public void merge(NormalEquations other) {
-        if (other.p != p) {
-            throw new IllegalArgumentException("cannot merge normal equations of dimension " + other.p + " into " + p);
+        if (other.p != p || other.form != form) {
+            throw new IllegalArgumentException("cannot merge " + other.form + " sums of dimension " + other.p + " into "
+                    + form + " sums of dimension " + p);
         }
-        final double[] o = other.packed;
-        for (int i = 0; i < packed.length; i++) {
-            packed[i] += o[i];
+        if (form == Form.GRAM) {
+            final double[] o = other.packed;
+            final double[] oc = other.comp;
+            for (int i = 0; i < packed.length; i++) {
+                double v = o[i] + oc[i];
+                double s = packed[i];
+                double t = s + v;
+                comp[i] += Math.abs(s) >= Math.abs(v) ? (s - t) + v : (v - t) + s;
+                packed[i] = t;
+            }
+        } else if (other.rows > 0) {
+            if (mergeScratch == null) {
+                mergeScratch = new double[m][m];
+            }
+            QrKernel.merge(packed, other.packed, m, mergeScratch);
         }
-        rhoSum += other.rhoSum;
+        double v = other.rhoSum + other.rhoComp;
+        double t = rhoSum + v;
+        rhoComp += Math.abs(rhoSum) >= Math.abs(v) ? (rhoSum - t) + v : (v - t) + rhoSum;
+        rhoSum = t;
+        v = other.weightSum + other.weightComp;
+        t = weightSum + v;
+        weightComp += Math.abs(weightSum) >= Math.abs(v) ? (weightSum - t) + v : (v - t) + weightSum;
+        weightSum = t;
         rows += other.rows;
-        weightSum += other.weightSum;
     }
 
     /**
      * Adds a block of {@code n} rows with linear loss and given row weights already applied: J given by
      * columns ({@code jacobian[k][i]}), residuals {@code r[i]}. Rows count n, weights add {@code weights}.
+     * On QR sums the columns are overwritten.
      */
     public void add(double[][] jacobian, double[] residuals, int n, double weights) {
         if (jacobian.length != p) {
@@ -82,14 +154,19 @@ public final class NormalEquations {
                 addScratch[c] = zeros;
             }
         }
-        double before = ssr();
-        GramKernel.gram(addScratch, m, n, packed);
-        addRho(ssr() - before);
+        if (form == Form.GRAM) {
+            double before = ssr();
+            GramKernel.gram(addScratch, m, n, packed);
+            addRho(ssr() - before);
+        } else {
+            addRho(GramKernel.sumOfSquares(residuals, n));
+            QrKernel.absorb(packed, m, addScratch, n);
+        }
         addRows(n, weights);
         Arrays.fill(addScratch, null);
     }
 
-    /** Raw packed augmented storage, for kernels in this package and for checkpoints. Modified by callers. */
+    /** Raw packed storage, for kernels in this package. Modified by callers. */
     double[] packedAugmented() {
         return packed;
     }
@@ -103,24 +180,41 @@ public final class NormalEquations {
         weightSum += weights;
     }
 
+    private double at(int i, int j) {
+        int k = GramKernel.index(i, j, m);
+        return packed[k] + comp[k];
+    }
+
+    /** Entry (i, j), i ≤ j, of {@code [J r]ᵀ[J r]} (from R on QR sums). */
+    private double gramAt(int i, int j) {
+        if (form == Form.GRAM) {
+            return at(i, j);
+        }
+        double s = 0;
+        for (int k = 0; k <= i; k++) {
+            s += packed[GramKernel.index(k, i, m)] * packed[GramKernel.index(k, j, m)];
+        }
+        return s;
+    }
+
     /** Entry (i, j) of JᵀJ. */
     public double jtj(int i, int j) {
-        return i <= j ? packed[GramKernel.index(i, j, m)] : packed[GramKernel.index(j, i, m)];
+        return i <= j ? gramAt(i, j) : gramAt(j, i);
     }
 
     /** Entry i of Jᵀr (the gradient of the cost). */
     public double jtr(int i) {
-        return packed[GramKernel.index(i, p, m)];
+        return gramAt(i, p);
     }
 
     /** {@code Σ w r²} over the accumulated rows. */
     public double ssr() {
-        return packed[packed.length - 1];
+        return gramAt(p, p);
     }
 
-    /** {@code ½ Σ ρ(w r²)}; equals ½ ssr for the linear loss. */
+    /** {@code ½ Σ ρ(w r²)}; equals ½ ssr for the linear loss (up to rounding). */
     public double cost() {
-        return 0.5 * rhoSum;
+        return 0.5 * (rhoSum + rhoComp);
     }
 
     /** Number of accumulated rows. */
@@ -130,7 +224,7 @@ public final class NormalEquations {
 
     /** {@code Σ w} (the row count when there are no weights). */
     public double weightSum() {
-        return weightSum;
+        return weightSum + weightComp;
     }
 
     /** JᵀJ as a full p×p array (a new array). */
@@ -138,7 +232,7 @@ public final class NormalEquations {
         double[][] a = new double[p][p];
         for (int i = 0; i < p; i++) {
             for (int j = i; j < p; j++) {
-                a[i][j] = a[j][i] = packed[GramKernel.index(i, j, m)];
+                a[i][j] = a[j][i] = gramAt(i, j);
             }
         }
         return a;
@@ -153,6 +247,38 @@ public final class NormalEquations {
         return g;
     }
 
+    /**
+     * The p×p upper-triangular factor R of J ({@code RᵀR = JᵀJ}), a new array; QR sums only.
+     *
+     * @throws IllegalStateException on Gram sums
+     */
+    public double[][] rMatrix() {
+        requireQr();
+        double[][] r = new double[p][p];
+        for (int i = 0; i < p; i++) {
+            for (int j = i; j < p; j++) {
+                r[i][j] = packed[GramKernel.index(i, j, m)];
+            }
+        }
+        return r;
+    }
+
+    /** {@code Qᵀr}: the first p entries of the last column of the factor of [J r] ({@code Jᵀr = Rᵀ·Qᵀr}); QR sums only. */
+    public double[] qtr() {
+        requireQr();
+        double[] z = new double[p];
+        for (int i = 0; i < p; i++) {
+            z[i] = packed[GramKernel.index(i, p, m)];
+        }
+        return z;
+    }
+
+    private void requireQr() {
+        if (form != Form.QR) {
+            throw new IllegalStateException("these sums are " + form + ", not QR: they hold no triangular factor");
+        }
+    }
+
     /** Whether every sum is finite. */
     public boolean isFinite() {
         for (double v : packed) {
@@ -165,67 +291,95 @@ public final class NormalEquations {
 
     /** A deep copy. */
     public NormalEquations copy() {
-        NormalEquations c = new NormalEquations(p);
+        NormalEquations c = new NormalEquations(p, form);
         c.copyFrom(this);
         return c;
     }
 
     /** Makes this equal to {@code other}. */
     public void copyFrom(NormalEquations other) {
-        if (other.p != p) {
-            throw new IllegalArgumentException("dimension " + other.p + " != " + p);
+        if (other.p != p || other.form != form) {
+            throw new IllegalArgumentException(other.form + " sums of dimension " + other.p + " do not fit " + form
+                    + " sums of dimension " + p);
         }
         System.arraycopy(other.packed, 0, packed, 0, packed.length);
+        System.arraycopy(other.comp, 0, comp, 0, comp.length);
         rhoSum = other.rhoSum;
+        rhoComp = other.rhoComp;
         rows = other.rows;
         weightSum = other.weightSum;
+        weightComp = other.weightComp;
     }
 
-    /** The state as plain numbers, for checkpoints: packed augmented Gram, then rhoSum, rows, weightSum. */
+    /**
+     * The state as plain numbers, for checkpoints (the form is stored beside them): the packed triangle (P numbers),
+     * then rhoSum, rows, weightSum, then the P compensations of the packed entries, the compensation of rhoSum and of
+     * weightSum — {@code 2P + 5} numbers. Checkpoints of format 3.0 hold the first {@code P + 3} (no compensations);
+     * {@link #fromArray} reads both.
+     */
     public double[] toArray() {
-        double[] a = Arrays.copyOf(packed, packed.length + 3);
-        a[packed.length] = rhoSum;
-        a[packed.length + 1] = rows;
-        a[packed.length + 2] = weightSum;
+        int len = packed.length;
+        double[] a = Arrays.copyOf(packed, 2 * len + 5);
+        a[len] = rhoSum;
+        a[len + 1] = rows;
+        a[len + 2] = weightSum;
+        System.arraycopy(comp, 0, a, len + 3, len);
+        a[2 * len + 3] = rhoComp;
+        a[2 * len + 4] = weightComp;
         return a;
     }
 
-    /** The dimension p of normal equations whose {@link #toArray()} has {@code length} numbers. */
+    /**
+     * The dimension p of sums whose {@link #toArray()} has {@code length} numbers ({@code 2P + 5}, P = (p+1)(p+2)/2);
+     * failing that, of the {@code P + 3} numbers of format 3.0.
+     */
     public static int dimensionOf(int length) {
-        int packed = length - 3;
-        int m = (int) Math.round((Math.sqrt(8.0 * packed + 1) - 1) / 2);
-        if (packed < 1 || m * (m + 1) / 2 != packed) {
-            throw new IllegalArgumentException(length + " numbers are not the sums of any dimension");
+        int p = fromPacked((length - 5) / 2);
+        if (p >= 0 && (length - 5) % 2 == 0) {
+            return p;
         }
-        return m - 1;
+        p = fromPacked(length - 3);
+        if (p >= 0) {
+            return p;
+        }
+        throw new IllegalArgumentException(length + " numbers are not the sums of any dimension");
     }
 
-    /** Inverse of {@link #toArray()}. */
+    private static int fromPacked(int packed) {
+        int m = (int) Math.round((Math.sqrt(8.0 * packed + 1) - 1) / 2);
+        return packed >= 1 && m * (m + 1) / 2 == packed ? m - 1 : -1;
+    }
+
+    /** Inverse of {@link #toArray()} for Gram sums. */
     public static NormalEquations fromArray(int p, double[] a) {
-        NormalEquations ne = new NormalEquations(p);
+        return fromArray(p, a, Form.GRAM);
+    }
+
+    /** Inverse of {@link #toArray()}; also reads the {@code P + 3} numbers of format 3.0 (no compensations). */
+    public static NormalEquations fromArray(int p, double[] a, Form form) {
+        NormalEquations ne = new NormalEquations(p, form);
         int len = ne.packed.length;
-        if (a.length != len + 3) {
-            throw new IllegalArgumentException("normal equations of dimension " + p + " need " + (len + 3)
-                    + " numbers, got " + a.length);
+        if (a.length != len + 3 && a.length != 2 * len + 5) {
+            throw new IllegalArgumentException("sums of dimension " + p + " need " + (2 * len + 5) + " numbers (or "
+                    + (len + 3) + " in format 3.0), got " + a.length);
         }
         System.arraycopy(a, 0, ne.packed, 0, len);
         ne.rhoSum = a[len];
         ne.rows = (long) a[len + 1];
         ne.weightSum = a[len + 2];
+        if (a.length == 2 * len + 5) {
+            System.arraycopy(a, len + 3, ne.comp, 0, len);
+            ne.rhoComp = a[2 * len + 3];
+            ne.weightComp = a[2 * len + 4];
+        }
         return ne;
     }
 
     /** Bitwise equality of all sums (for tests of determinism). */
     public boolean sameBits(NormalEquations o) {
-        if (o.p != p || o.rows != rows) {
+        if (o.p != p || o.form != form || o.rows != rows) {
             return false;
         }
-        for (int i = 0; i < packed.length; i++) {
-            if (Double.doubleToRawLongBits(packed[i]) != Double.doubleToRawLongBits(o.packed[i])) {
-                return false;
-            }
-        }
-        return Double.doubleToRawLongBits(rhoSum) == Double.doubleToRawLongBits(o.rhoSum)
-                && Double.doubleToRawLongBits(weightSum) == Double.doubleToRawLongBits(o.weightSum);
+        return Arrays.equals(toArray(), o.toArray());
     }
 }

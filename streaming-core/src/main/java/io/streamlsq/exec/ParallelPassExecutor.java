@@ -108,7 +108,7 @@ final class ParallelPassExecutor implements PassExecutor {
             int p = req.initial().dimension();
             this.slots = new NormalEquations[window];
             for (int i = 0; i < window; i++) {
-                slots[i] = NormalEquations.empty(p);
+                slots[i] = req.initial().emptyLike();
             }
             this.bad = new NonFinite[window];
             this.ready = new boolean[window];
@@ -116,7 +116,7 @@ final class ParallelPassExecutor implements PassExecutor {
             this.total = req.initial().copy();
             this.totals = new NormalEquations[window];
             for (int i = 0; i < window; i++) {
-                totals[i] = NormalEquations.empty(p);
+                totals[i] = req.initial().emptyLike();
             }
             this.merged = req.firstChunk();
             this.observed = req.firstChunk();

@@ -60,10 +60,16 @@ public record PassRequest(DataSource source, List<String> columns, List<ChunkEva
         }
     }
 
-    /** A full pass from chunk 0. */
+    /** A full pass from chunk 0 summing the Gram form. */
     public static PassRequest full(DataSource source, List<String> columns, List<ChunkEvaluator> evaluators,
             double[] theta, EvalLevel level, PassObserver observer) {
+        return full(source, columns, evaluators, theta, level, NormalEquations.Form.GRAM, observer);
+    }
+
+    /** A full pass from chunk 0 summing the given form (QR only at NORMAL level). */
+    public static PassRequest full(DataSource source, List<String> columns, List<ChunkEvaluator> evaluators,
+            double[] theta, EvalLevel level, NormalEquations.Form form, PassObserver observer) {
         return new PassRequest(source, columns, evaluators, theta, level, 0,
-                NormalEquations.empty(evaluators.get(0).dimension()), observer);
+                NormalEquations.empty(evaluators.get(0).dimension(), form), observer);
     }
 }

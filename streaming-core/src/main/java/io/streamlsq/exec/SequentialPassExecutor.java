@@ -19,7 +19,7 @@ final class SequentialPassExecutor implements PassExecutor {
     public PassResult run(PassRequest req) throws IOException {
         ChunkEvaluator evaluator = req.evaluators().get(0);
         NormalEquations total = req.initial().copy();
-        NormalEquations contribution = NormalEquations.empty(total.dimension());
+        NormalEquations contribution = total.emptyLike();
         long chunks = 0;
         try (ChunkCursor cursor = req.source().open(req.columns(), req.firstChunk())) {
             Chunk chunk;

@@ -20,7 +20,8 @@ import java.util.List;
  * </ul>
  *
  * @param scaling parameter normalization (default AUTO)
- * @param ftol relative cost reduction tolerance, &ge; 0 (default 1e-12: scipy's 1e-8 stops early, see
+ * @param ftol relative cost reduction tolerance, &ge; 0 (default 1e-13: scipy's 1e-8 stops early, and 1e-12 left MGH09
+ *     from start 1 at LRE 5.99 on the QR path; see
  *     docs/accuracy.md)
  * @param xtol relative parameter change tolerance, &ge; 0 (default 1e-12)
  * @param gtol gradient orthogonality tolerance, &ge; 0 (default 1e-12)
@@ -35,10 +36,11 @@ import java.util.List;
  * @param jacobianCheck check of the model's derivatives against differences in setup (default WARN)
  * @param blockRows rows per model call inside a chunk, &ge; 16 (default 512)
  * @param warmup phase 1, the L-BFGS warmup on a sample (default: off)
+ * @param solver normal equations, QR, or AUTO: the normal equations until they lose the digits (default AUTO)
  */
 public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, double gtol, int maxPasses,
         Duration maxTime, double initialStepBound, int maxConsecutiveInvalidSteps, boolean absoluteSigma,
-        JacobianCheck jacobianCheck, int blockRows, WarmupOptions warmup) {
+        JacobianCheck jacobianCheck, int blockRows, WarmupOptions warmup, Solver solver) {
 
     public FitOptions {
         List<String> v = new ArrayList<>();
@@ -69,6 +71,9 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
         if (warmup == null) {
             v.add("warmup = null; use WarmupOptions.defaults()");
         }
+        if (solver == null) {
+            v.add("solver = null; must be one of AUTO, NORMAL, QR");
+        }
         if (!v.isEmpty()) {
             throw new InvalidOptionsException(v);
         }
@@ -94,13 +99,13 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
         return new Builder().scaling(scaling).ftol(ftol).xtol(xtol).gtol(gtol).maxPasses(maxPasses)
                 .maxTime(maxTime).initialStepBound(initialStepBound)
                 .maxConsecutiveInvalidSteps(maxConsecutiveInvalidSteps).absoluteSigma(absoluteSigma)
-                .jacobianCheck(jacobianCheck).blockRows(blockRows).warmup(warmup);
+                .jacobianCheck(jacobianCheck).blockRows(blockRows).warmup(warmup).solver(solver);
     }
 
     /** Mutable builder; {@link #build()} validates. */
     public static final class Builder {
         private ScalingStrategy scaling = ScalingStrategy.AUTO;
-        private double ftol = 1e-12;
+        private double ftol = 1e-13;
         private double xtol = 1e-12;
         private double gtol = 1e-12;
         private int maxPasses = 500;
@@ -111,6 +116,12 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
         private JacobianCheck jacobianCheck = JacobianCheck.WARN;
         private int blockRows = 512;
         private WarmupOptions warmup = WarmupOptions.defaults();
+        private Solver solver = Solver.AUTO;
+
+        public Builder solver(Solver v) {
+            solver = v;
+            return this;
+        }
 
         public Builder warmup(WarmupOptions v) {
             warmup = v;
@@ -179,7 +190,7 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
 
         public FitOptions build() {
             return new FitOptions(scaling, ftol, xtol, gtol, maxPasses, maxTime, initialStepBound,
-                    maxConsecutiveInvalidSteps, absoluteSigma, jacobianCheck, blockRows, warmup);
+                    maxConsecutiveInvalidSteps, absoluteSigma, jacobianCheck, blockRows, warmup, solver);
         }
     }
 }

@@ -28,6 +28,12 @@ final class FitState {
     io.streamlsq.data.ContentDigests digests = new io.streamlsq.data.ContentDigests();
     /** Sums at {@link #theta} at NORMAL level over the free parameters, or null before the first pass. */
     NormalEquations current;
+    /** The form of the Gauss-Newton passes' sums: GRAM until the solver is QR or AUTO switches to QR (then for good). */
+    NormalEquations.Form solver;
+    /** Condition number of the column-equilibrated J at the last system the Gauss-Newton phase looked at (NaN before). */
+    double conditionEstimate = Double.NaN;
+    /** Why the solver is what it is, when AUTO changed it (for the report), else null. */
+    String solverNote;
 
     long passes;
     long rowsEvaluated;
@@ -67,6 +73,8 @@ final class FitState {
         this.upper = problem.upper();
         this.theta = problem.initial();
         this.startNanos = startNanos;
+        this.solver = options.solver() == io.streamlsq.options.Solver.QR ? NormalEquations.Form.QR
+                : NormalEquations.Form.GRAM;
     }
 
     int freeCount() {

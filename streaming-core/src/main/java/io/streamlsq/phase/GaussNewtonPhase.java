@@ -4,6 +4,7 @@ import io.streamlsq.accumulate.NormalEquations;
 import io.streamlsq.exec.PassResult;
 import io.streamlsq.model.EvalLevel;
 import io.streamlsq.options.FitOptions;
+import io.streamlsq.options.Solver;
 import io.streamlsq.result.Termination;
 import io.streamlsq.result.Termination.Criterion;
 import io.streamlsq.scale.ParameterScaling;
@@ -64,9 +65,34 @@ final class GaussNewtonPhase implements Phase {
             hi[j] = sc.toInternal(s.free[j], s.upper[s.free[j]]);
         }
         while (true) {
+            if (s.solver == NormalEquations.Form.GRAM && o.solver() == Solver.AUTO && p > 0) {
+                double kappa = Covariance.conditionOfGram(s.current.jtjMatrix());
+                s.conditionEstimate = kappa;
+                if (kappa * kappa * EPS > Solver.NORMAL_PRECISION_LIMIT) {
+                    if (limitReached(s)) {
+                        return s.phaseIterations; // the Gram sums stay; the result flags what they cannot carry
+                    }
+                    // the normal equations would keep fewer than eight digits of the step and the covariance: from
+                    // here on R of [J r], starting with this point's pass again (a resume point first, so that a
+                    // checkpoint of that pass resumes with QR sums)
+                    s.solver = NormalEquations.Form.QR;
+                    s.solverNote = String.format(Locale.ROOT, "auto: the column-equilibrated J has condition number "
+                            + "%.2e at pass %d, so the normal equations would keep about %.0f digits; QR from pass %d on",
+                            kappa, s.passes, Math.max(0, -Math.log10(kappa * kappa * EPS)), s.passes + 1);
+                    s.current = null;
+                    s.checkpointer.boundary(s, NAME, null, false);
+                    PassResult again = passes.run(NAME, s.theta, EvalLevel.NORMAL);
+                    if (!again.isFinite()) {
+                        s.termination = new Termination.Failed("at pass " + s.passes + " " + again.nonFinite().describe());
+                        return s.phaseIterations;
+                    }
+                    s.current = again.sums();
+                }
+            }
             double cost = s.current.cost();
             double[][] a = scaledMatrix(s.current, s);
             double[] g = scaledGradient(s.current, s);
+            Factor f = factor(s.current, s);
             if (cost == 0) {
                 s.termination = new Termination.Converged(Criterion.ZERO_RESIDUAL, "the residuals are all zero");
                 return s.phaseIterations;
@@ -90,7 +116,7 @@ final class GaussNewtonPhase implements Phase {
                 if (s.radius == 0) {
                     // a start at 0 gives no scale: the Gauss-Newton step does (a bound of 0.1 made a start 10¹⁵
                     // away from the answer take hundreds of passes, or none that the cost could see)
-                    double full = computeStep(a, g, s.diag, Double.POSITIVE_INFINITY, 0, q, lo, hi, held).scaledNorm;
+                    double full = computeStep(a, g, f, s.diag, Double.POSITIVE_INFINITY, 0, q, lo, hi, held).scaledNorm;
                     s.radius = Double.isFinite(full) && full > 0 ? Math.max(o.initialStepBound(), full)
                             : o.initialStepBound();
                 }
@@ -99,7 +125,7 @@ final class GaussNewtonPhase implements Phase {
             // inner loop: trial points at this system until one is accepted or a test ends the phase
             while (true) {
                 s.checkpointer.boundary(s, NAME, null, false); // a resume re-enters the outer loop with this state
-                Step step = computeStep(a, g, s.diag, s.radius, s.damping, q, lo, hi, held);
+                Step step = computeStep(a, g, f, s.diag, s.radius, s.damping, q, lo, hi, held);
                 if (step.scaledNorm == 0) {
                     s.termination = new Termination.Converged(Criterion.GTOL,
                             "the step is zero: no descent direction is left (the gradient vanishes to machine precision,"
@@ -146,7 +172,7 @@ final class GaussNewtonPhase implements Phase {
                         s.current.cost(), trialCost, ratio, accepted, s.radius, step.mu, gnorm, step.scaledNorm);
                 double[] qNow = q;
                 java.util.function.DoubleSupplier fullStepPrered = () ->
-                        computeStep(a, g, s.diag, Double.POSITIVE_INFINITY, 0, qNow, lo, hi, held).predicted / cost;
+                        computeStep(a, g, f, s.diag, Double.POSITIVE_INFINITY, 0, qNow, lo, hi, held).predicted / cost;
                 if (converged(s, actred, prered, ratio, xnorm, step.mu, fullStepPrered)) {
                     listeners.onIteration(summary);
                     return s.phaseIterations;
@@ -240,8 +266,25 @@ final class GaussNewtonPhase implements Phase {
     private record Step(double[] qTrial, double predicted, double directional, double scaledNorm, double mu) {
     }
 
-    private static Step computeStep(double[][] a, double[] g, double[] diag, double radius, double damping, double[] q,
-            double[] lo, double[] hi, boolean[] held) {
+    /** R of J in q units ({@code R·S}) and {@code Qᵀr}, on the QR path; null on the normal equations. */
+    private record Factor(double[][] r, double[] z) {
+    }
+
+    private static Factor factor(NormalEquations ne, FitState s) {
+        if (ne.form() != NormalEquations.Form.QR) {
+            return null;
+        }
+        double[][] r = ne.rMatrix();
+        for (double[] row : r) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] *= s.scaling.scale(s.free[j]);
+            }
+        }
+        return new Factor(r, ne.qtr());
+    }
+
+    private static Step computeStep(double[][] a, double[] g, Factor f, double[] diag, double radius, double damping,
+            double[] q, double[] lo, double[] hi, boolean[] held) {
         int p = q.length;
         int[] idx = new int[p];
         int m = 0;
@@ -260,7 +303,18 @@ final class GaussNewtonPhase implements Phase {
                 ar[i][j] = a[idx[i]][idx[j]];
             }
         }
-        TrustRegionSubproblem.Solution sol = TrustRegionSubproblem.solve(ar, gr, dr, radius, damping);
+        TrustRegionSubproblem.Solution sol;
+        if (f == null) {
+            sol = TrustRegionSubproblem.solve(ar, gr, dr, radius, damping);
+        } else {
+            double[][] rr = new double[p][m];
+            for (int i = 0; i < p; i++) {
+                for (int j = 0; j < m; j++) {
+                    rr[i][j] = f.r[i][idx[j]];
+                }
+            }
+            sol = TrustRegionSubproblem.solveFactored(rr, f.z, dr, radius, damping);
+        }
         double[] trial = q.clone();
         boolean projected = m < p;
         for (int i = 0; i < m; i++) {
@@ -280,10 +334,17 @@ final class GaussNewtonPhase implements Phase {
         for (int i = 0; i < p; i++) {
             gs += g[i] * step[i];
             double row = 0;
-            for (int j = 0; j < p; j++) {
-                row += a[i][j] * step[j];
+            if (f == null) {
+                for (int j = 0; j < p; j++) {
+                    row += a[i][j] * step[j];
+                }
+                sas += step[i] * row;
+            } else {
+                for (int j = i; j < p; j++) {
+                    row += f.r[i][j] * step[j]; // ‖Rs‖², not sᵀ(RᵀR)s: no squared rounding
+                }
+                sas += row * row;
             }
-            sas += step[i] * row;
         }
         double mu = sol.mu();
         double predicted;

@@ -103,7 +103,8 @@ final class PassRunner {
         listeners.onPassStart(phase, pass, level, source.chunkCount(), source.rowCount());
         io.streamlsq.exec.PassObserver observer = state.checkpointer.observe(pass, theta, level, state.digests,
                 (next, rows, partial) -> listeners.onPassProgress(next, rows));
-        PassRequest request = PassRequest.full(source, columns, evaluators, theta, level, observer)
+        NormalEquations.Form form = level == EvalLevel.NORMAL ? state.solver : NormalEquations.Form.GRAM;
+        PassRequest request = PassRequest.full(source, columns, evaluators, theta, level, form, observer)
                 .withDigests(state.digests);
         PendingPass pending = state.resumePending;
         if (pending != null && pending.pass() <= pass) {
@@ -114,7 +115,7 @@ final class PassRunner {
                 // chunks behind those sums are checked to be the ones they were made of
                 verify(source, java.util.stream.LongStream.range(0, pending.nextChunk()).toArray());
                 request = new PassRequest(source, columns, evaluators, theta, level, pending.nextChunk(),
-                        NormalEquations.fromArray(state.freeCount(), pending.sums()), observer, state.digests);
+                        NormalEquations.fromArray(state.freeCount(), pending.sums(), form), observer, state.digests);
             } else {
                 state.warnings.add("the checkpoint's pass in progress (pass " + pending.pass()
                         + ") did not match the resumed fit's; it was run again from its first chunk");

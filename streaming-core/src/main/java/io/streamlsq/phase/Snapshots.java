@@ -20,7 +20,7 @@ final class Snapshots {
                 s.current == null ? null : s.current.toArray(), s.passes, s.rowsEvaluated,
                 s.diag == null ? null : s.diag.clone(), s.radius, s.damping, s.gaussNewtonIterations, s.invalidSteps,
                 s.guards, s.warmupOutcome, s.warnings, TerminationRecord.of(s.termination), warmup, null,
-                s.digests.toArray());
+                s.digests.toArray(), s.solver.solverName(), s.solverNote);
     }
 
     /**
@@ -45,7 +45,13 @@ final class Snapshots {
         s.scaling = ParameterScaling.of(ScalingStrategy.valueOf(f.scalingStrategy()), f.scales(), f.offsets());
         s.fingerprint = f.fingerprint();
         s.digests = new io.streamlsq.data.ContentDigests(f.dataDigests());
-        s.current = f.current() == null ? null : sums(p, f.current(), "phase2 accumulators");
+        try {
+            s.solver = NormalEquations.Form.ofSolverName(f.solver());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointMismatchException("checkpoint solver: " + e.getMessage());
+        }
+        s.solverNote = f.solverNote();
+        s.current = f.current() == null ? null : sums(p, f.current(), s.solver, "phase2 accumulators");
         s.passes = f.passes();
         s.rowsEvaluated = f.rowsEvaluated();
         s.diag = f.diag() == null ? null : f.diag().clone();
@@ -71,14 +77,14 @@ final class Snapshots {
         s.resumePending = f.pending();
         if (f.pending() != null) {
             length("pass_cursor/theta", f.pending().theta(), n);
-            sums(p, f.pending().sums(), "pass_cursor partial sums");
+            sums(p, f.pending().sums(), s.solver, "pass_cursor partial sums");
         }
         s.resumed = true;
     }
 
-    private static NormalEquations sums(int p, double[] a, String what) {
+    private static NormalEquations sums(int p, double[] a, NormalEquations.Form form, String what) {
         try {
-            return NormalEquations.fromArray(p, a);
+            return NormalEquations.fromArray(p, a, form);
         } catch (IllegalArgumentException e) {
             throw new CheckpointMismatchException("checkpoint " + what + ": " + e.getMessage());
         }

@@ -44,7 +44,9 @@ final class Reports {
         line(s, "chi-square", fmt(r.ssr()));
         line(s, "reduced chi-square", fmt(r.reducedChi2()));
         line(s, "cost", fmt(r.cost()));
-        line(s, "condition number", fmt(r.conditionNumber()));
+        line(s, "condition number", fmt(r.conditionNumber()) + " (of the equilibrated JᵀJ; J: "
+                + String.format(Locale.ROOT, "%.3g", r.numerics().kappa()) + ")");
+        line(s, "solver", r.numerics().solver() + (r.numerics().note() == null ? "" : " (" + r.numerics().note() + ")"));
         line(s, "time", String.format(Locale.ROOT, "%.3f s", r.seconds()));
         s.append("[[Variables]]\n");
         int width = r.parameterNames().stream().mapToInt(String::length).max().orElse(1);
@@ -61,7 +63,13 @@ final class Reports {
                 double rel = Math.abs(se / r.values()[k]) * 100;
                 s.append(Double.isFinite(rel) ? String.format(Locale.ROOT, " (%.2f%%)", rel) : " (n/a)");
             }
-            s.append(String.format(Locale.ROOT, " (init = %.8g)", r.initial()[k])).append('\n');
+            s.append(String.format(Locale.ROOT, " (init = %.8g)", r.initial()[k]));
+            if (!r.numerics().reliableValues()[k]) {
+                s.append(" [value not reliable]");
+            } else if (!r.numerics().reliableStderr()[k]) {
+                s.append(" [stderr not reliable]");
+            }
+            s.append('\n');
         }
         List<String> corr = correlations(r);
         if (!corr.isEmpty()) {

@@ -3,6 +3,7 @@ package io.streamlsq.step;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 
 /**
  * The Levenberg-Marquardt subproblem on accumulated normal equations:
@@ -64,6 +65,64 @@ public final class TrustRegionSubproblem {
             }
             beta[i] = b;
         }
+        return spectral(lambda, v, beta, gs, d, radius, previousDamping);
+    }
+
+    /**
+     * The same subproblem given a factor instead of A: {@code A = RᵀR}, {@code g = Rᵀz}, e.g. R the triangular
+     * factor of J (with the columns of held parameters left out, so not triangular) and z = Qᵀr. Solved through
+     * the singular value decomposition {@code R D⁻¹ = U Σ Vᵀ}: the eigenvalues of {@code D⁻¹AD⁻¹} are σ² and the
+     * gradient's components {@code σ·(Uᵀz)}, computed without squaring, so a direction with σ near ε·σmax keeps
+     * its digits (on A it would be lost in the rounding of A itself).
+     *
+     * @param r rows × n with rows ≥ n. Not modified.
+     * @param z length rows. Not modified.
+     */
+    public static Solution solveFactored(double[][] r, double[] z, double[] d, double radius, double previousDamping) {
+        int n = d.length;
+        if (n == 0) {
+            return new Solution(new double[0], 0, 0);
+        }
+        int rows = r.length;
+        DMatrixRMaj b = new DMatrixRMaj(rows, n);
+        double[] gs = new double[n];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < n; j++) {
+                double x = r[i][j] / d[j];
+                b.set(i, j, x);
+                gs[j] += x * z[i];
+            }
+        }
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(rows, n, true, true, true);
+        if (!svd.decompose(b)) {
+            return gradientStep(gs, d, radius);
+        }
+        DMatrixRMaj u = svd.getU(null, false);
+        DMatrixRMaj vt = svd.getV(null, true);
+        double[] sv = svd.getSingularValues();
+        int k = svd.numberOfSingularValues();
+        double[] lambda = new double[k];
+        double[][] v = new double[k][n];
+        double[] beta = new double[k];
+        for (int i = 0; i < k; i++) {
+            double sigma = sv[i];
+            lambda[i] = sigma * sigma;
+            double uz = 0;
+            for (int row = 0; row < rows; row++) {
+                uz += u.get(row, i) * z[row];
+            }
+            beta[i] = sigma * uz;
+            for (int j = 0; j < n; j++) {
+                v[i][j] = vt.get(i, j);
+            }
+        }
+        return spectral(lambda, v, beta, gs, d, radius, previousDamping);
+    }
+
+    /** The step from the expansion of {@code D⁻¹AD⁻¹} in eigenpairs (λ_i, v_i) with β_i = v_iᵀD⁻¹g. */
+    private static Solution spectral(double[] lambda, double[][] v, double[] beta, double[] gs, double[] d,
+            double radius, double previousDamping) {
+        int n = d.length;
         // Directions with λ below the rounding level of the accumulated JᵀJ (about ε·λmax) are kept: their
         // λ is noise, but their direction is the valley the fit may have to travel (MGH17 from start 1), and
         // the damping bounds their step (β/(λ+μ) ≈ β/μ once μ ≫ λ). Only λ = 0 itself is left out.
@@ -75,7 +134,7 @@ public final class TrustRegionSubproblem {
             norm = norm(lambda, beta, mu, cutoff);
         }
         double[] y = new double[n];
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < lambda.length; i++) {
             double denom = lambda[i] + mu;
             if (mu == 0 && lambda[i] <= cutoff) {
                 continue;

@@ -43,11 +43,20 @@ class InvarianceTest {
 
     @Test
     void oneTwoAndFourThreadsGiveBitIdenticalParameters() {
+        threadCountInvariance(FitOptions.defaults());
+    }
+
+    @Test
+    void onTheQrPathOneTwoAndFourThreadsGiveBitIdenticalParameters() {
+        threadCountInvariance(FitOptions.builder().solver(io.streamlsq.options.Solver.QR).build());
+    }
+
+    private static void threadCountInvariance(FitOptions options) {
         DataSource source = SyntheticDataSource.of(BuiltinProblem.PEAKS, 300_000, 7_000, 11);
-        FitResult one = Fits.fit(peaks(source), FitOptions.defaults(), PassExecutor.sequential());
+        FitResult one = Fits.fit(peaks(source), options, PassExecutor.sequential());
         assertTrue(one.termination().isConverged(), one.briefReport());
         for (int threads : new int[] {2, 4}) {
-            FitResult many = Fits.fit(peaks(source), FitOptions.defaults(), PassExecutor.parallel(pool, threads));
+            FitResult many = Fits.fit(peaks(source), options, PassExecutor.parallel(pool, threads));
             assertArrayEquals(one.values(), many.values(), threads + " threads changed the parameters");
             assertArrayEquals(one.stderr(), many.stderr());
             assertEquals(one.passes(), many.passes());

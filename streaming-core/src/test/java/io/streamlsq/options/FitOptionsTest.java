@@ -24,6 +24,7 @@ class FitOptionsTest {
     void defaultsAreValidAndRoundTripThroughTheBuilder() {
         FitOptions d = FitOptions.defaults();
         assertEquals(d, d.toBuilder().build());
-        assertEquals(1e-12, d.ftol());
+        assertEquals(1e-13, d.ftol());
+        assertEquals(io.streamlsq.options.Solver.AUTO, d.solver());
     }
 }

@@ -49,9 +49,14 @@ class NistStrdTest {
         assertTrue(failed.isEmpty(), "runs with parameter LRE < 6:\n" + failed);
     }
 
+    /**
+     * Lanczos1's residuals are about 1e-13 of values about 1: each residual carries a rounding error of ε·|y| ≈ 1e-16,
+     * so its sum of squares, and the standard deviations that scale with its root, have about three digits in double
+     * precision whatever the solver (measured 2.7–3.8 on both paths, from run to run of the rounding).
+     */
     @Test
     void everyRunWithTightTolerancesReachesTheCertifiedStandardDeviations() {
-        String failed = tight.stream().filter(s -> s.minSdLre() < (s.problem().equals("Lanczos1") ? 3 : 4))
+        String failed = tight.stream().filter(s -> s.minSdLre() < (s.problem().equals("Lanczos1") ? 2.5 : 4))
                 .map(Score::row).collect(Collectors.joining("\n"));
         assertTrue(failed.isEmpty(), "runs with standard deviation LRE below the bar:\n" + failed);
     }

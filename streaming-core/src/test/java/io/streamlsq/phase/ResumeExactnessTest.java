@@ -101,7 +101,24 @@ class ResumeExactnessTest {
     static final CheckpointPolicy EVERY_5_CHUNKS = new CheckpointPolicy(Duration.ofDays(1), 5, true);
 
     private static void resumeFromEveryCheckpoint(FitOptions o, int threadsFirst, int threadsResume) throws IOException {
-        FitProblem p = problem(40_000);
+        resumeFromEveryCheckpoint(problem(40_000), o, threadsFirst, threadsResume);
+    }
+
+    /** A degree-6 polynomial on x in [0.5, 1.5]: the equilibrated J has κ ≈ 1e5, so AUTO changes to QR. */
+    static FitProblem illConditioned(int rows) {
+        double[] x = new double[rows];
+        double[] y = new double[rows];
+        SplittableRandom rng = new SplittableRandom(6);
+        for (int i = 0; i < rows; i++) {
+            x[i] = 0.5 + (double) i / (rows - 1);
+            y[i] = Math.exp(x[i]) + 0.01 * rng.nextGaussian();
+        }
+        return FitProblem.builder(ConditioningTest.polynomial(6), InMemoryDataSource.ofXY(x, y, 1024))
+                .initial(0, 0, 0, 0, 0, 0, 0).build();
+    }
+
+    private static void resumeFromEveryCheckpoint(FitProblem p, FitOptions o, int threadsFirst, int threadsResume)
+            throws IOException {
         FitResult plain = orchestrator(o, threadsFirst).fit(p);
         MemoryStore store = new MemoryStore();
         FitResult written = orchestrator(o, threadsFirst).fit(p, Checkpointing.to(store, EVERY_5_CHUNKS));
@@ -132,6 +149,22 @@ class ResumeExactnessTest {
         if (o.warmup().enabled()) {
             assertTrue(phases.contains("warmup"), phases.toString());
         }
+    }
+
+    @Test
+    void theQrPathResumesWithTheSameBitsFromEveryCheckpoint() throws IOException {
+        resumeFromEveryCheckpoint(FitOptions.builder().solver(io.streamlsq.options.Solver.QR).build(), 1, 1);
+        resumeFromEveryCheckpoint(FitOptions.builder().solver(io.streamlsq.options.Solver.QR).build(), 2, 1);
+    }
+
+    @Test
+    void anAutomaticChangeToQrResumesWithTheSameBitsFromEveryCheckpoint() throws IOException {
+        FitProblem p = illConditioned(40_000);
+        FitResult r = orchestrator(FitOptions.defaults(), 1).fit(p);
+        assertEquals("qr", r.numerics().solver(), r.fullReport());
+        assertTrue(r.numerics().note().startsWith("auto:"), r.numerics().note());
+        resumeFromEveryCheckpoint(p, FitOptions.defaults(), 1, 1);
+        resumeFromEveryCheckpoint(p, FitOptions.defaults(), 2, 2);
     }
 
     @Test
