@@ -56,6 +56,10 @@ public class PassBenchmark {
     @Param({"NORMAL"})
     public EvalLevel level;
 
+    /** {@code normal}: the Gram sums JᵀJ; {@code qr}: the Householder factor R of [J r] (NORMAL level only). */
+    @Param({"normal"})
+    public String solver;
+
     /** {@code java}: the hand-written model class; {@code expr}: the same model compiled from its text. */
     @Param({"java", "expr"})
     public String model;
@@ -104,7 +108,8 @@ public class PassBenchmark {
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public double pass() throws IOException {
-        PassResult r = executor.run(PassRequest.full(source, columns, evaluators, theta, level, null));
+        PassResult r = executor.run(PassRequest.full(source, columns, evaluators, theta, level,
+                io.streamlsq.accumulate.NormalEquations.Form.ofSolverName(solver), null));
         return r.sums().ssr();
     }
 }
