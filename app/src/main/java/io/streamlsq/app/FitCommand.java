@@ -46,7 +46,7 @@ final class FitCommand implements Callable<Integer> {
             "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
             "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
             "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
-            "schedule", "solver");
+            "schedule", "solver", "no-presolve");
 
     @Spec
     CommandSpec spec;
@@ -123,6 +123,10 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--warmup-method", paramLabel = "M", description = "The warmup's optimizer: lbfgs (default) or adam.")
     String warmupMethod;
 
+    @Option(names = "--no-presolve", description = "Start the full-data Gauss-Newton passes from the start point, not from "
+            + "fits of growing samples (the presolve runs by default on data of 16 chunks or more; docs/algorithm.md).")
+    boolean noPresolve;
+
     @Option(names = "--solver", paramLabel = "S", description = "How steps and the covariance are solved: auto (default: the "
             + "normal equations JᵀJ while they keep 8 digits, QR of J from the first ill-conditioned point on), normal, qr "
             + "(docs/accuracy.md#conditioning).")
@@ -191,6 +195,7 @@ final class FitCommand implements Callable<Integer> {
         m.put("warmup-sample-rows", warmupSampleRows);
         m.put("warmup-method", warmupMethod);
         m.put("solver", solver);
+        m.put("no-presolve", noPresolve ? true : null);
         m.put("skip-invalid", skipInvalid ? true : null);
         m.put("memory", memory);
         m.put("checkpoint-dir", checkpointDir == null ? null : checkpointDir.toString());
@@ -369,6 +374,7 @@ final class FitCommand implements Callable<Integer> {
         m.put("warmup_method", o.warmup().method().name().toLowerCase(Locale.ROOT));
         m.put("warmup_sample_rows", o.warmup().sampleRows());
         m.put("solver", o.solver().name().toLowerCase(Locale.ROOT));
+        m.put("presolve", o.presolve());
         m.put("text", o.toString());
         return m;
     }
@@ -420,6 +426,7 @@ final class FitCommand implements Callable<Integer> {
             }
         }
         o.warmup(w);
+        o.presolve(!s.flag("no-presolve", false));
         String solver = s.text("solver", null);
         if (solver != null) {
             try {

@@ -84,6 +84,10 @@ final class ResultJson {
         warm.put("outcome", r.warmupOutcome());
         warm.put("guards", r.guardTriggers());
         m.put("warmup", warm);
+        Map<String, Object> pre = new LinkedHashMap<>();
+        pre.put("outcome", r.presolveOutcome());
+        pre.put("iterations", r.iterations("presolve"));
+        m.put("presolve", pre);
         m.put("warnings", r.warnings());
         m.putAll(extra);
         return m;

@@ -21,7 +21,8 @@ import java.util.Map;
 /** {@link Checkpoint} to and from the format 3.0 layout of docs/checkpoint-format.md. */
 final class CheckpointCodec {
     static final String FORMAT = "streamlsq-checkpoint";
-    static final List<String> PHASES = List.of("setup", "warmup", "gauss_newton", "finalize");
+    /** current_phase numbers: the index here (presolve came after the others were numbered). */
+    static final List<String> PHASES = List.of("setup", "warmup", "gauss_newton", "finalize", "presolve");
     private static final String PS = "/phase_state";
 
     private CheckpointCodec() {
@@ -66,6 +67,10 @@ final class CheckpointCodec {
         t.put(g + "/normalizer_state/scales", f.scales()).put(g + "/normalizer_state/offsets", f.offsets())
                 .attr(g + "/normalizer_state", "strategy", f.scalingStrategy().toLowerCase(Locale.ROOT));
         t.put(g + "/solver", f.solver());
+        t.put(g + "/presolve/stage", (long) f.presolveStage()).put(g + "/presolve/outcome", f.presolveOutcome());
+        if (f.presolveStart() != null) {
+            t.put(g + "/presolve/start", f.presolveStart());
+        }
         if (f.solverNote() != null) {
             t.put(g + "/solver_note", f.solverNote());
         }
@@ -155,6 +160,7 @@ final class CheckpointCodec {
                 .put(g + "/condition_number", r.conditionNumber()).put(g + "/resumed", r.resumed() ? 1L : 0L)
                 .put(g + "/warmup_outcome", r.warmupOutcome()).put(g + "/warnings", r.warnings().toArray(String[]::new));
         termination(t, g + "/termination", TerminationRecord.of(r.termination()));
+        t.put(g + "/presolve_outcome", r.presolveOutcome());
         t.put(g + "/solver", r.numerics().solver()).put(g + "/kappa", r.numerics().kappa())
                 .put(g + "/reliable_values", ints(r.numerics().reliableValues()))
                 .put(g + "/reliable_stderr", ints(r.numerics().reliableStderr()));
@@ -257,7 +263,10 @@ final class CheckpointCodec {
                 termination(r, g + "/termination"), w, pending,
                 r.tree.has(g + "/data_digests") ? r.longs(g + "/data_digests") : null,
                 r.tree.has(g + "/solver") ? r.text(g + "/solver") : "normal",
-                r.tree.has(g + "/solver_note") ? r.text(g + "/solver_note") : null);
+                r.tree.has(g + "/solver_note") ? r.text(g + "/solver_note") : null,
+                r.tree.has(g + "/presolve/stage") ? (int) r.number(g + "/presolve/stage") : 0,
+                r.tree.has(g + "/presolve/outcome") ? r.text(g + "/presolve/outcome") : null,
+                r.optDoubles(g + "/presolve/start"));
     }
 
     private static WarmupSnapshot warmup(Reader r, String g) throws CorruptCheckpointException {
@@ -312,7 +321,8 @@ final class CheckpointCodec {
                 r.real(g + "/cost"), r.real(g + "/ssr"), r.number(g + "/rows"), r.number(g + "/dof"), r.real(g + "/reduced_chi2"),
                 r.number(g + "/passes"), r.number(g + "/rows_evaluated"), timings(r, g + "/phases"), r.real(g + "/seconds"),
                 r.real(g + "/condition_number"), List.of(r.optStrings(g + "/warnings")), r.number(g + "/resumed") != 0,
-                new LinkedHashMap<>(guards(r, g + "/guard_counters")), r.text(g + "/warmup_outcome"), numerics(r, g, names.size()));
+                new LinkedHashMap<>(guards(r, g + "/guard_counters")), r.text(g + "/warmup_outcome"), numerics(r, g, names.size()),
+                r.tree.has(g + "/presolve_outcome") ? r.text(g + "/presolve_outcome") : null);
     }
 
     private static io.streamlsq.result.Numerics numerics(Reader r, String g, int n) throws CorruptCheckpointException {

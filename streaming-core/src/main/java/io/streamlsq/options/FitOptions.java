@@ -37,10 +37,12 @@ import java.util.List;
  * @param blockRows rows per model call inside a chunk, &ge; 16 (default 512)
  * @param warmup phase 1, the L-BFGS warmup on a sample (default: off)
  * @param solver normal equations, QR, or AUTO: the normal equations until they lose the digits (default AUTO)
+ * @param presolve fit growing samples of the data before the full-data Gauss-Newton phase, when the data has at
+ *     least 16 chunks (default true; docs/algorithm.md)
  */
 public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, double gtol, int maxPasses,
         Duration maxTime, double initialStepBound, int maxConsecutiveInvalidSteps, boolean absoluteSigma,
-        JacobianCheck jacobianCheck, int blockRows, WarmupOptions warmup, Solver solver) {
+        JacobianCheck jacobianCheck, int blockRows, WarmupOptions warmup, Solver solver, boolean presolve) {
 
     public FitOptions {
         List<String> v = new ArrayList<>();
@@ -99,7 +101,7 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
         return new Builder().scaling(scaling).ftol(ftol).xtol(xtol).gtol(gtol).maxPasses(maxPasses)
                 .maxTime(maxTime).initialStepBound(initialStepBound)
                 .maxConsecutiveInvalidSteps(maxConsecutiveInvalidSteps).absoluteSigma(absoluteSigma)
-                .jacobianCheck(jacobianCheck).blockRows(blockRows).warmup(warmup).solver(solver);
+                .jacobianCheck(jacobianCheck).blockRows(blockRows).warmup(warmup).solver(solver).presolve(presolve);
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -117,6 +119,12 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
         private int blockRows = 512;
         private WarmupOptions warmup = WarmupOptions.defaults();
         private Solver solver = Solver.AUTO;
+        private boolean presolve = true;
+
+        public Builder presolve(boolean v) {
+            presolve = v;
+            return this;
+        }
 
         public Builder solver(Solver v) {
             solver = v;
@@ -190,7 +198,7 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
 
         public FitOptions build() {
             return new FitOptions(scaling, ftol, xtol, gtol, maxPasses, maxTime, initialStepBound,
-                    maxConsecutiveInvalidSteps, absoluteSigma, jacobianCheck, blockRows, warmup, solver);
+                    maxConsecutiveInvalidSteps, absoluteSigma, jacobianCheck, blockRows, warmup, solver, presolve);
         }
     }
 }

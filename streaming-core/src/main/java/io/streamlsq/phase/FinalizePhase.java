@@ -89,7 +89,7 @@ final class FinalizePhase {
                 s.termination, cost, ssr, rows, dof, dof > 0 ? ssr / dof : Double.NaN, s.passes,
                 s.rowsEvaluated, s.phases, (t1 - s.startNanos) * 1e-9, cond, warnings, resumed,
                 new java.util.LinkedHashMap<>(s.guards), s.warmupOutcome,
-                new Numerics(s.solver.solverName(), s.solverNote, kappa, reliableValues, reliableStderr));
+                new Numerics(s.solver.solverName(), s.solverNote, kappa, reliableValues, reliableStderr), s.presolveOutcome);
     }
 
     /**

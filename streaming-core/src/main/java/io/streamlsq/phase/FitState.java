@@ -34,6 +34,11 @@ final class FitState {
     double conditionEstimate = Double.NaN;
     /** Why the solver is what it is, when AUTO changed it (for the report), else null. */
     String solverNote;
+    /** The presolve stage to run next (the number of stages once it is done), and what it did. */
+    int presolveStage;
+    String presolveOutcome = "not run";
+    /** θ when the presolve began (null before): its result must beat this point on the last sample. */
+    double[] presolveStart;
 
     long passes;
     long rowsEvaluated;

@@ -17,7 +17,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Runs a fit through its phases: setup (0) → warmup (1, when enabled) → Gauss-Newton (2) → finalize (3). Holds no data and no
+ * Runs a fit through its phases: setup (0) → warmup (1, when enabled) → presolve (4, on samples, when enabled) →
+ * Gauss-Newton (2) → finalize (3). Holds no data and no
  * per-fit state between calls; the executor, the clock and the listeners come from the caller.
  *
  * <pre>{@code
@@ -108,14 +109,19 @@ public final class PhaseOrchestrator {
         if (warmup) {
             phases.add(new WarmupPhase(passes, listeners));
         }
+        boolean presolve = gaussNewton && opts.presolve();
+        if (presolve) {
+            phases.add(new PresolvePhase(executor, ticker));
+        }
         if (gaussNewton) {
             phases.add(new GaussNewtonPhase(passes, listeners, ticker));
         }
         String resumeAt = null;
         if (from != null) {
             resumeAt = from.phase();
-            if (!List.of(WarmupPhase.NAME, GaussNewtonPhase.NAME, FinalizePhase.NAME).contains(resumeAt)
+            if (!List.of(WarmupPhase.NAME, PresolvePhase.NAME, GaussNewtonPhase.NAME, FinalizePhase.NAME).contains(resumeAt)
                     || (resumeAt.equals(WarmupPhase.NAME) && !warmup)
+                    || (resumeAt.equals(PresolvePhase.NAME) && !presolve)
                     || (resumeAt.equals(GaussNewtonPhase.NAME) && !gaussNewton)) {
                 throw new CheckpointMismatchException("the checkpoint continues phase '" + resumeAt
                         + "', which this fit does not run (phases: " + phases.stream().map(Phase::name).toList() + ")");

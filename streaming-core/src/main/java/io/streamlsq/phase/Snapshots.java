@@ -20,7 +20,8 @@ final class Snapshots {
                 s.current == null ? null : s.current.toArray(), s.passes, s.rowsEvaluated,
                 s.diag == null ? null : s.diag.clone(), s.radius, s.damping, s.gaussNewtonIterations, s.invalidSteps,
                 s.guards, s.warmupOutcome, s.warnings, TerminationRecord.of(s.termination), warmup, null,
-                s.digests.toArray(), s.solver.solverName(), s.solverNote);
+                s.digests.toArray(), s.solver.solverName(), s.solverNote, s.presolveStage,
+                s.presolveOutcome, s.presolveStart == null ? null : s.presolveStart.clone());
     }
 
     /**
@@ -51,6 +52,12 @@ final class Snapshots {
             throw new CheckpointMismatchException("checkpoint solver: " + e.getMessage());
         }
         s.solverNote = f.solverNote();
+        s.presolveStage = f.presolveStage();
+        s.presolveOutcome = f.presolveOutcome();
+        if (f.presolveStart() != null) {
+            length("presolve/start", f.presolveStart(), n);
+            s.presolveStart = f.presolveStart().clone();
+        }
         s.current = f.current() == null ? null : sums(p, f.current(), s.solver, "phase2 accumulators");
         s.passes = f.passes();
         s.rowsEvaluated = f.rowsEvaluated();

@@ -27,6 +27,30 @@ public final class FitProblem {
     private final List<Parameter> parameters;
     private final Loss loss;
 
+    private FitProblem(FitProblem p, DataSource source) {
+        this.model = p.model;
+        this.source = source;
+        this.variableColumns = p.variableColumns;
+        this.yColumn = p.yColumn;
+        this.sigmaColumn = p.sigmaColumn;
+        this.parameters = p.parameters;
+        this.loss = p.loss;
+    }
+
+    /**
+     * This problem over other rows with the same columns (the presolve fits samples of the data this way).
+     *
+     * @throws InvalidProblemException if {@code other} lacks a column this problem reads
+     */
+    public FitProblem withSource(DataSource other) {
+        List<String> missing = new java.util.ArrayList<>(columns());
+        missing.removeAll(other.columnNames());
+        if (!missing.isEmpty()) {
+            throw new InvalidProblemException(List.of(other.describe() + " has no column " + String.join(", ", missing)));
+        }
+        return new FitProblem(this, other);
+    }
+
     private FitProblem(Builder b, List<String> variableColumns, List<Parameter> parameters) {
         this.model = withBounds(b.model, parameters);
         this.source = b.source;

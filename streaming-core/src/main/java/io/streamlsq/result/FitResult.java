@@ -31,12 +31,14 @@ import java.util.List;
  * @param guardTriggers times each warmup guard acted, by name (empty when the warmup did not run)
  * @param warmupOutcome why the warmup ended (plateau, gradient, max_iterations, warm start, cost increase, …)
  * @param numerics the solver path and which numbers rounding leaves trustworthy
+ * @param presolveOutcome what the presolve on samples did ({@code not run}, the stages, or why it stopped)
  */
 public record FitResult(List<String> parameterNames, double[] initial, double[] values, double[] stderr,
         boolean[] fixed, double[][] covariance, double[][] correlation, Termination termination, double cost,
         double ssr, long rows, long dof, double reducedChi2, long passes, long rowsEvaluated,
         List<PhaseTiming> phases, double seconds, double conditionNumber, List<String> warnings,
-        boolean resumed, java.util.Map<String, Long> guardTriggers, String warmupOutcome, Numerics numerics) {
+        boolean resumed, java.util.Map<String, Long> guardTriggers, String warmupOutcome, Numerics numerics,
+        String presolveOutcome) {
 
     public FitResult {
         guardTriggers = java.util.Map.copyOf(guardTriggers);
@@ -44,6 +46,7 @@ public record FitResult(List<String> parameterNames, double[] initial, double[] 
         phases = List.copyOf(phases);
         warnings = List.copyOf(warnings);
         numerics = numerics == null ? Numerics.unknown(parameterNames.size(), "normal") : numerics;
+        presolveOutcome = presolveOutcome == null ? "not run" : presolveOutcome;
     }
 
     /** Value of the named parameter. */
@@ -83,6 +86,6 @@ public record FitResult(List<String> parameterNames, double[] initial, double[] 
     public FitResult withResumed(boolean r) {
         return new FitResult(parameterNames, initial, values, stderr, fixed, covariance, correlation, termination, cost, ssr,
                 rows, dof, reducedChi2, passes, rowsEvaluated, phases, seconds, conditionNumber, warnings, r,
-                guardTriggers, warmupOutcome, numerics);
+                guardTriggers, warmupOutcome, numerics, presolveOutcome);
     }
 }

@@ -29,7 +29,8 @@ final class Reports {
         line(s, "# rows evaluated", String.format(Locale.ROOT, "%d (%.2f× the data: passes, samples, setup checks)",
                 r.rowsEvaluated(), r.rows() > 0 ? (double) r.rowsEvaluated() / r.rows() : 0.0));
         for (PhaseTiming p : r.phases()) {
-            if (p.name().equals("warmup") && r.warmupOutcome().equals("not enabled") && p.passes() == 0) {
+            if ((p.name().equals("warmup") && r.warmupOutcome().equals("not enabled") && p.passes() == 0)
+                    || (p.name().equals("presolve") && r.presolveOutcome().startsWith("not run"))) {
                 continue; // a phase that did not run
             }
             line(s, "# " + p.name(), String.format(Locale.ROOT, "%d iterations, %d passes, %.3f s",
@@ -38,6 +39,9 @@ final class Reports {
         if (!r.warmupOutcome().equals("not enabled")) {
             line(s, "# warmup outcome", r.warmupOutcome() + (r.guardTriggers().isEmpty() ? "" : " (guards: "
                     + r.guardTriggers().toString().replaceAll("[{}]", "") + ")"));
+        }
+        if (!r.presolveOutcome().startsWith("not run")) {
+            line(s, "# presolve outcome", r.presolveOutcome());
         }
         line(s, "# data points", Long.toString(r.rows()));
         line(s, "# variables", Integer.toString(free));

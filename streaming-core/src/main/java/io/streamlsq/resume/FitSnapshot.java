@@ -28,17 +28,22 @@ import java.util.Map;
  * @param solver {@code normal} or {@code qr}: the form of {@code current} and of a pending NORMAL pass's partial sums
  *     ({@link io.streamlsq.accumulate.NormalEquations.Form#solverName()}); null is read as {@code normal}
  * @param solverNote why the solver changed (AUTO), or null
+ * @param presolveStage the presolve stage to run next (at phase {@code presolve}); its count once done
+ * @param presolveOutcome what the presolve did, for the report
+ * @param presolveStart θ when the presolve began, or null
  */
 public record FitSnapshot(String phase, List<PhaseTiming> completed, double phaseSeconds, long phasePasses0,
         int phaseIterations, double elapsedSeconds, double[] theta, double[] q, String scalingStrategy,
         double[] scales, double[] offsets, String fingerprint, double[] current, long passes, long rowsEvaluated,
         double[] diag, double radius, double damping, int gaussNewtonIterations, int invalidSteps,
         Map<String, Long> guards, String warmupOutcome, List<String> warnings, TerminationRecord termination,
-        WarmupSnapshot warmup, PendingPass pending, long[] dataDigests, String solver, String solverNote) {
+        WarmupSnapshot warmup, PendingPass pending, long[] dataDigests, String solver, String solverNote, int presolveStage,
+        String presolveOutcome, double[] presolveStart) {
 
     public FitSnapshot {
         dataDigests = dataDigests == null ? new long[0] : dataDigests;
         solver = solver == null ? "normal" : solver;
+        presolveOutcome = presolveOutcome == null ? "not run" : presolveOutcome;
         completed = List.copyOf(completed);
         guards = Map.copyOf(guards);
         warnings = List.copyOf(warnings);
@@ -48,13 +53,13 @@ public record FitSnapshot(String phase, List<PhaseTiming> completed, double phas
     public FitSnapshot withDataDigests(long[] d) {
         return new FitSnapshot(phase, completed, phaseSeconds, phasePasses0, phaseIterations, elapsedSeconds, theta, q,
                 scalingStrategy, scales, offsets, fingerprint, current, passes, rowsEvaluated, diag, radius, damping,
-                gaussNewtonIterations, invalidSteps, guards, warmupOutcome, warnings, termination, warmup, pending, d, solver, solverNote);
+                gaussNewtonIterations, invalidSteps, guards, warmupOutcome, warnings, termination, warmup, pending, d, solver, solverNote, presolveStage, presolveOutcome, presolveStart);
     }
 
     /** This snapshot with a pass in progress. */
     public FitSnapshot withPending(PendingPass p) {
         return new FitSnapshot(phase, completed, phaseSeconds, phasePasses0, phaseIterations, elapsedSeconds, theta, q,
                 scalingStrategy, scales, offsets, fingerprint, current, passes, rowsEvaluated, diag, radius, damping,
-                gaussNewtonIterations, invalidSteps, guards, warmupOutcome, warnings, termination, warmup, p, dataDigests, solver, solverNote);
+                gaussNewtonIterations, invalidSteps, guards, warmupOutcome, warnings, termination, warmup, p, dataDigests, solver, solverNote, presolveStage, presolveOutcome, presolveStart);
     }
 }

@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Issue 5: a damped oscillation whose frequency starts 15 % off. */
+// The presolve is off here: these tests measure what the warmup alone saves.
 class OscillationWarmupTest {
     static final double[] TRUTH = {2.0, 0.3, 3.0, 0.5};
 
@@ -42,7 +43,7 @@ class OscillationWarmupTest {
             y[i] = TRUTH[0] * Math.exp(-TRUTH[1] * x[i]) * Math.cos(TRUTH[2] * x[i]) + TRUTH[3] + 0.05 * rng.nextGaussian();
         }
         FitProblem p = FitProblem.builder(OSC, InMemoryDataSource.ofXY(x, y, 16_384)).initial(start).build();
-        return Fits.fit(p, FitOptions.builder().warmup(w).maxPasses(500).build(), PassExecutor.sequential());
+        return Fits.fit(p, FitOptions.builder().presolve(false).warmup(w).maxPasses(500).build(), PassExecutor.sequential());
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Phase 1: each guard fires in the case built for it and not in the others; the warmup saves full passes. */
+// The presolve is off here: these tests measure what the warmup alone saves (PresolveTest measures the presolve).
 class WarmupTest {
     static final SyntheticDataSource DECAY = SyntheticDataSource.of(BuiltinProblem.DECAY, 2_000_000, 65_536, 3);
     static final Set<String> ALL = Set.of("warm_start", "step_refinement", "step_careful", "step_exploration",
@@ -33,7 +34,7 @@ class WarmupTest {
                 events.add(guard);
             }
         };
-        return Fits.fit(p, FitOptions.builder().warmup(w).maxPasses(maxPasses).build(), PassExecutor.sequential(), l);
+        return Fits.fit(p, FitOptions.builder().presolve(false).warmup(w).maxPasses(maxPasses).build(), PassExecutor.sequential(), l);
     }
 
     /** The guards that acted, checked against the events the listeners saw. */
@@ -58,7 +59,7 @@ class WarmupTest {
             }
         };
         FitResult r = Fits.fit(FitProblem.builder(d.model(), quiet).initial(d.truth()).build(),
-                FitOptions.builder().warmup(WarmupOptions.on()).build(), PassExecutor.sequential(), l);
+                FitOptions.builder().presolve(false).warmup(WarmupOptions.on()).build(), PassExecutor.sequential(), l);
         assertEquals(Set.of("warm_start"), fired(r, ev));
         assertEquals(0, r.iterations("warmup"));
         assertEquals("warm start", r.warmupOutcome());
@@ -123,7 +124,7 @@ class WarmupTest {
         for (int i = 0; i < 2; i++) {
             SyntheticDataSource s = SyntheticDataSource.of(BuiltinProblem.DECAY, sizes[i], 65_536, 3);
             FitProblem p = FitProblem.builder(BuiltinProblem.DECAY.model(), s).initial(1, 0.5, 0).build();
-            FitResult r = Fits.fit(p, FitOptions.builder().warmup(WarmupOptions.on()).maxPasses(1).build(),
+            FitResult r = Fits.fit(p, FitOptions.builder().presolve(false).warmup(WarmupOptions.on()).maxPasses(1).build(),
                     PassExecutor.sequential());
             warmupRows[i] = r.rowsEvaluated() - r.passes() * r.rows();
             assertTrue(r.iterations("warmup") > 0);
@@ -143,7 +144,7 @@ class WarmupTest {
                 return s.iteration() >= 2 ? Decision.STOP : Decision.CONTINUE;
             }
         };
-        FitResult r = Fits.fit(p, FitOptions.builder().warmup(WarmupOptions.on()).build(), PassExecutor.sequential(), stopAtTwo);
+        FitResult r = Fits.fit(p, FitOptions.builder().presolve(false).warmup(WarmupOptions.on()).build(), PassExecutor.sequential(), stopAtTwo);
         assertEquals("stopped", r.termination().status(), r.briefReport());
         assertEquals(2, r.iterations("warmup"));
         assertEquals(0, r.iterations("gauss_newton"));
@@ -156,9 +157,9 @@ class WarmupTest {
         SyntheticDataSource small = SyntheticDataSource.of(BuiltinProblem.DECAY, 200_000, 65_536, 3);
         double[] far = {10, 0.05, -3};
         FitProblem p = FitProblem.builder(BuiltinProblem.DECAY.model(), small).initial(far).build();
-        FitResult sampled = Fits.fit(p, FitOptions.builder().warmup(WarmupOptions.on().withSampleRows(65_536)).build(),
+        FitResult sampled = Fits.fit(p, FitOptions.builder().presolve(false).warmup(WarmupOptions.on().withSampleRows(65_536)).build(),
                 PassExecutor.sequential());
-        FitResult full = Fits.fit(p, FitOptions.builder().warmup(WarmupOptions.on().withFullData()).build(),
+        FitResult full = Fits.fit(p, FitOptions.builder().presolve(false).warmup(WarmupOptions.on().withFullData()).build(),
                 PassExecutor.sequential());
         assertTrue(full.termination().isConverged() && sampled.termination().isConverged(), full.briefReport());
         int gnPasses = full.phases().stream().filter(t -> t.name().equals("gauss_newton")).mapToInt(PhaseTiming::passes).sum();
