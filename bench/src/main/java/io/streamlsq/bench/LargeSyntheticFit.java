@@ -22,7 +22,7 @@ import java.util.concurrent.Executors;
  * pools' peak usages (an upper bound of the peak heap) and the peak resident set size.
  *
  * <pre>java -Xmx128m --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar \
- *     io.streamlsq.bench.LargeSyntheticFit decay 1e9 2</pre>
+ *     io.streamlsq.bench.LargeSyntheticFit decay 1e9 2 [no-presolve]</pre>
  */
 public final class LargeSyntheticFit {
     private LargeSyntheticFit() {
@@ -60,12 +60,14 @@ public final class LargeSyntheticFit {
         BuiltinProblem problem = BuiltinProblem.named(args.length > 0 ? args[0] : "decay");
         long rows = (long) Double.parseDouble(args.length > 1 ? args[1] : "1e9");
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+        boolean presolve = !(args.length > 3 && args[3].equals("no-presolve"));
         SyntheticDataSource source = SyntheticDataSource.of(problem, rows, 65_536, 1);
         FitProblem fit = FitProblem.builder(problem.model(), source).initial(problem.start()).build();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             long t0 = System.nanoTime();
-            FitResult r = new PhaseOrchestrator(FitOptions.defaults(), PassExecutor.parallel(pool, threads),
+            FitResult r = new PhaseOrchestrator(FitOptions.builder().presolve(presolve).build(),
+                    PassExecutor.parallel(pool, threads),
                     Ticker.system(), List.of()).fit(fit);
             double seconds = (System.nanoTime() - t0) * 1e-9;
             System.out.println(r.fullReport());
@@ -82,9 +84,11 @@ public final class LargeSyntheticFit {
             }
             System.out.printf(Locale.ROOT, "{\"problem\":\"%s\",\"rows\":%d,\"threads\":%d,\"seconds\":%.1f,"
                     + "\"passes\":%d,\"status\":\"%s\",\"peak_heap_pools_mib\":%.1f,\"max_heap_mib\":%.1f,"
-                    + "\"peak_rss_mib\":%.1f,\"max_rel_error_vs_truth\":%.2e}%n", problem.name(), rows, threads,
+                    + "\"peak_rss_mib\":%.1f,\"max_rel_error_vs_truth\":%.2e,\"rows_evaluated\":%d,\"cost\":%.15g,"
+                    + "\"presolve\":\"%s\"}%n", problem.name(), rows, threads,
                     seconds, r.passes(), r.termination().status(), peak / 1048576.0,
-                    Runtime.getRuntime().maxMemory() / 1048576.0, peakRssKib() / 1024.0, maxRel);
+                    Runtime.getRuntime().maxMemory() / 1048576.0, peakRssKib() / 1024.0, maxRel, r.rowsEvaluated(), r.cost(),
+                    r.presolveOutcome());
         } finally {
             pool.shutdownNow();
         }

@@ -159,7 +159,7 @@ final class PresolvePhase implements Phase {
             throw e; // bad data is bad on the sample too: the full pass would refuse it the same way
         }
         s.rowsEvaluated += sub.rowsEvaluated;
-        long rows = sample.rowCount();
+        long rows = sub.current != null ? sub.current.rows() : sample.rowCount();
         if (!(sub.termination instanceof Termination.Converged) || sub.current == null) {
             return new Stage(false, null, null, rows, it, sub.termination == null ? "no result" : sub.termination.reason());
         }

@@ -65,6 +65,7 @@ class PresolveTest {
                 }
                 assertTrue(on.rowsEvaluated() > on.passes() * rows, "sample work is counted: " + on.rowsEvaluated());
                 assertTrue(on.iterations(PresolvePhase.NAME) > 0, what);
+                assertTrue(on.presolveOutcome().matches("\\d stages?, last \\d+ rows.*"), on.presolveOutcome());
             }
         }
     }
