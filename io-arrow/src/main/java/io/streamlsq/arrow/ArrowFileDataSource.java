@@ -57,6 +57,29 @@ public final class ArrowFileDataSource implements DataSource {
     /** Per batch, for the memory-mapped fast path; null entries (or a null array) fall back to the stock reader. */
     private final MappedBatches.Layout[] layouts;
     private String fingerprint;
+    /** The whole file mapped once, shared by all cursors until {@link #close()}; made by the first cursor. */
+    private MappedBatches.SharedMapping mapping;
+    private boolean closed;
+
+    private synchronized MappedBatches.SharedMapping mapping(FileChannel ch) throws IOException {
+        if (closed) {
+            throw new IOException(path + " is closed");
+        }
+        if (mapping == null) {
+            mapping = new MappedBatches.SharedMapping(ch);
+        }
+        return mapping;
+    }
+
+    /** Unmaps the shared mapping; no cursor of this source may be in use. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (mapping != null) {
+            mapping.close();
+            mapping = null;
+        }
+    }
 
     private ArrowFileDataSource(Path path, BufferAllocator allocator, InvalidRows policy, Schema schema,
             List<ArrowBlock> blocks, int[] batchRows, MappedBatches.Layout[] layouts, int chunkRows) {
@@ -257,7 +280,16 @@ public final class ArrowFileDataSource implements DataSource {
             }
             this.channel = ch;
             this.reader = r;
-            this.window = new MappedBatches.Window(ch);
+            MappedBatches.Window w;
+            try {
+                w = MappedBatches.sharedByDefault() && layouts != null
+                        ? new MappedBatches.Window(ch, mapping(ch)) : new MappedBatches.Window(ch);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(r, ch);
+                child.close();
+                throw e;
+            }
+            this.window = w;
             this.converter = new BatchConverter(path.toString(), names, policy, chunks.maxChunkRows());
             this.chunk = new Chunk(names.size());
             this.next = firstChunk;

@@ -16,11 +16,76 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * nulls, its values are read straight from a memory mapping of the file into the chunk's buffers — one
  * copy, instead of the stock reader's copy into Arrow buffers followed by ours. The layout of every batch
  * (where each column's value buffer starts, its null count) comes from the batch metadata, read once.
- * Each cursor maps one window of at most 64 MiB (or one batch) at a time and unmaps it when it moves, so
- * the mapped part of the resident set stays at a window per worker.
+ * By default the whole file is mapped once per source, in segments of at most 1 GiB, and the mappings are kept
+ * for the life of the source: every pass reads through the same page tables, as a C program that maps its file
+ * once does (re-mapping moving windows made every pass pay for building them again: system time was 45 % of a
+ * 10⁸-row fit). The mapped pages are the kernel's page cache, shared and reclaimable, not process memory
+ * (docs/data.md says how memory is counted). With {@code -Dstreamlsq.arrow.window.mib=N} each cursor maps a
+ * moving window of N MiB instead and unmaps it when it moves, so the mapped part of the resident set stays at a
+ * window per worker.
  */
 final class MappedBatches {
-    private static final long WINDOW = Long.getLong("streamlsq.arrow.window.mib", 128) << 20;
+    /** A moving window per cursor (MiB), or null: the whole file mapped once per source. */
+    private static final Long WINDOW_MIB = Long.getLong("streamlsq.arrow.window.mib");
+    private static final long WINDOW = (WINDOW_MIB == null ? 128 : WINDOW_MIB) << 20;
+
+    /** Whether cursors share one mapping of the whole file (the default). */
+    static boolean sharedByDefault() {
+        return WINDOW_MIB == null;
+    }
+
+    /** The whole file mapped read-only in segments of at most {@link #SEGMENT} bytes, shared by all cursors. */
+    static final class SharedMapping implements AutoCloseable {
+        static final long SEGMENT = 1L << 30;
+        static final long OVERLAP = 64;
+        private final MappedByteBuffer[] segments;
+        private final long size;
+        private final long segmentBytes;
+
+        SharedMapping(FileChannel channel) throws IOException {
+            this(channel, SEGMENT);
+        }
+
+        /** With segments of {@code segmentBytes} (a multiple of 8; tests use small ones to cross their boundaries). */
+        SharedMapping(FileChannel channel, long segmentBytes) throws IOException {
+            this.size = channel.size();
+            this.segmentBytes = segmentBytes;
+            long seg = segmentBytes;
+            int n = (int) ((size + seg - 1) / seg);
+            this.segments = new MappedByteBuffer[n];
+            try {
+                for (int i = 0; i < n; i++) {
+                    long start = i * seg;
+                    // each segment runs 64 bytes into the next: a value that starts in it ends in it, aligned or not
+                    segments[i] = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(seg + OVERLAP, size - start));
+                }
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        long size() {
+            return size;
+        }
+
+        /** The segment holding byte {@code at}, and the bytes from there to the segment's end. */
+        MappedByteBuffer segment(long at) {
+            return segments[(int) (at / segmentBytes)];
+        }
+
+        long segmentBytes() {
+            return segmentBytes;
+        }
+
+        @Override
+        public void close() {
+            for (int i = 0; i < segments.length; i++) {
+                unmap(segments[i]);
+                segments[i] = null;
+            }
+        }
+    }
     /** sun.misc.Unsafe (module jdk.unsupported) to unmap a window at once rather than at some later GC. */
     private static final Object UNSAFE;
     private static final java.lang.reflect.Method INVOKE_CLEANER;
@@ -112,11 +177,15 @@ final class MappedBatches {
         return new Layout(offsets, nulls, rb.compression() != null);
     }
 
-    /** A moving read-only mapping of the file. Not thread-safe: one per cursor. */
+    /**
+     * Reads values from the file: through the source's {@link SharedMapping}, or through a moving read-only window
+     * of its own. Not thread-safe: one per cursor (the shared mapping itself is only read).
+     */
     static final class Window {
         private final FileChannel channel;
         private final long size;
         private final long window;
+        private final SharedMapping shared;
         private MappedByteBuffer map;
         private long start = -1;
         private long end = -1;
@@ -125,11 +194,20 @@ final class MappedBatches {
             this(channel, WINDOW);
         }
 
+        /** Reads through {@code shared}, which the caller keeps open for as long as this window is used. */
+        Window(FileChannel channel, SharedMapping shared) throws IOException {
+            this.channel = channel;
+            this.size = shared.size();
+            this.window = shared.segmentBytes();
+            this.shared = shared;
+        }
+
         /** With a window of {@code windowBytes} (tests use small ones to exercise reads in pieces). */
         Window(FileChannel channel, long windowBytes) throws IOException {
             this.channel = channel;
             this.size = channel.size();
             this.window = Math.min(windowBytes, Integer.MAX_VALUE - 8); // one mapping holds at most 2 GiB
+            this.shared = null;
         }
 
         /**
@@ -144,6 +222,12 @@ final class MappedBatches {
             int piece = (int) Math.max(1, Math.min(window, Integer.MAX_VALUE - 8) / width);
             for (int done = 0; done < n; ) {
                 int count = Math.min(piece, n - done);
+                if (shared != null) {
+                    // a piece holds the values that start in one segment (the segment's overlap holds the last one's end)
+                    long pos = at + (long) done * width;
+                    long room = (window - pos % window + width - 1) / width;
+                    count = (int) Math.max(1, Math.min(count, room));
+                }
                 readPiece(at + (long) done * width, type, width, out, done, count);
                 done += count;
             }
@@ -154,7 +238,11 @@ final class MappedBatches {
             if (at < 0 || at + len > size) {
                 throw new IOException("a value buffer ends past the end of the file (truncated?)");
             }
-            if (map == null || at < start || at + len > end) {
+            if (shared != null) {
+                map = shared.segment(at);
+                start = at - at % window;
+                end = start + map.capacity();
+            } else if (map == null || at < start || at + len > end) {
                 unmap(map); // the old window's pages leave the resident set now, not at some later GC
                 map = null;
                 start = at;
@@ -186,9 +274,11 @@ final class MappedBatches {
             }
         }
 
-        /** Unmaps the current window. */
+        /** Unmaps the current window (a shared mapping stays: its source closes it). */
         void close() {
-            unmap(map);
+            if (shared == null) {
+                unmap(map);
+            }
             map = null;
         }
 

@@ -76,5 +76,27 @@ class MappedWindowTest {
                 w.close();
             }
         }
+        // the default: the whole file mapped once in segments shared by all cursors; values that straddle a segment
+        // boundary (odd offsets) are read from the segment they start in, whose overlap holds their end
+        for (long segment : new long[] {8, 96, 1_000, 4_096, 80_000, 1 << 20}) {
+            try (FileChannel ch = FileChannel.open(file);
+                    MappedBatches.SharedMapping shared = new MappedBatches.SharedMapping(ch, segment)) {
+                for (int cursor = 0; cursor < 2; cursor++) {
+                    MappedBatches.Window w = new MappedBatches.Window(ch, shared);
+                    double[] out = new double[n];
+                    w.read(3, new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE), out, n);
+                    assertArrayEquals(want64, out, "float64, segment " + segment);
+                    w.read(3 + 8L * n, new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE), out, n);
+                    assertArrayEquals(wantF, out, "float32, segment " + segment);
+                    w.read(3 + 12L * n, new ArrowType.Int(32, true), out, n);
+                    assertArrayEquals(wantI, out, "int32, segment " + segment);
+                    w.read(3 + 16L * n, new ArrowType.Int(64, true), out, n);
+                    assertArrayEquals(wantL, out, "int64, segment " + segment);
+                    assertThrows(IOException.class,
+                            () -> w.read(3 + 16L * n + 8, new ArrowType.Int(64, true), new double[n], n));
+                    w.close(); // a cursor's close leaves the shared mapping to its owner
+                }
+            }
+        }
     }
 }
