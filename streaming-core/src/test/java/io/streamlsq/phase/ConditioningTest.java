@@ -72,8 +72,10 @@ class ConditioningTest {
                 condition(design));
     }
 
-    /** σmax/σmin of the design in user units, from the 150-digit solve's point of view: via a double SVD of J is not
-     * good enough past 1e16, so the estimate is κ(XᵀX)^½ from EJML only for the table, never for a decision. */
+    /**
+     * σmax/σmin of the design in user units, by EJML's SVD in double precision: past about 1e16 it only says "at least
+     * that large". Used for the table and to pick which bar applies, never as the reference.
+     */
     static double condition(double[][] design) {
         org.ejml.data.DMatrixRMaj m = new org.ejml.data.DMatrixRMaj(design);
         var svd = org.ejml.dense.row.factory.DecompositionFactory_DDRM.svd(design.length, design[0].length, false, false, true);
