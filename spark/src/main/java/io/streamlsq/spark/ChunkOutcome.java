@@ -1,0 +1,26 @@
+package io.streamlsq.spark;
+
+import io.streamlsq.accumulate.NonFinite;
+import java.io.Serializable;
+
+/**
+ * One chunk's result on an executor, sent to the driver: its contribution as {@code NormalEquations.toArray()}
+ * (null when a number was not finite), the first non-finite row, the chunk's content digest (0 when not asked for)
+ * and the rows the source's SKIP policy dropped from it.
+ *
+ * @param chunk the chunk index in the pass's own numbering (a sample's index for a sample pass)
+ */
+record ChunkOutcome(long chunk, double[] sums, long badRow, String badKind, String badName, double badValue,
+        long digest, long skipped) implements Serializable {
+
+    static ChunkOutcome of(long chunk, double[] sums, NonFinite bad, long digest, long skipped) {
+        return bad == null
+                ? new ChunkOutcome(chunk, sums, -1, null, null, 0, digest, skipped)
+                : new ChunkOutcome(chunk, null, bad.row(), bad.kind().name(), bad.name(), bad.value(), digest, skipped);
+    }
+
+    /** The first non-finite row, or null. */
+    NonFinite nonFinite() {
+        return badKind == null ? null : new NonFinite(badRow, NonFinite.Kind.valueOf(badKind), badName, badValue);
+    }
+}

@@ -1,0 +1,247 @@
+package io.streamlsq.spark;
+
+import io.streamlsq.accumulate.NonFinite;
+import io.streamlsq.accumulate.NormalEquations;
+import io.streamlsq.data.ContentDigests;
+import io.streamlsq.data.DataChangedException;
+import io.streamlsq.data.DataSource;
+import io.streamlsq.data.SampledDataSource;
+import io.streamlsq.exec.PassExecutor;
+import io.streamlsq.exec.PassRequest;
+import io.streamlsq.exec.PassResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.apache.spark.SimpleFutureAction;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import scala.runtime.AbstractFunction0;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
+
+/**
+ * Runs each pass as one Spark job. The pass's chunks {@code [firstChunk, K)} are cut into contiguous ranges, one per
+ * partition; each task evaluates its chunks with a {@link io.streamlsq.accumulate.ChunkEvaluator} built from the
+ * driver's (same model, same code) into one empty contribution per chunk, exactly as a local worker does, and sends
+ * the contributions back. The driver merges them onto {@code initial} strictly in chunk order as partitions finish,
+ * telling the observer after each chunk, so checkpoints and resume work as in a local fit and the sums have the same
+ * bits as the local engine's, whatever the number of partitions, executors or task retries.
+ *
+ * <p>Full passes need a {@link SparkDataSource} (a source the executors can open again); sample passes (warmup,
+ * presolve) over a sample of one are run on Spark too, reading the sample's chunks of the base source. A pass over
+ * any other source runs on the driver with the sequential executor (same bits) and is counted in
+ * {@link #passesOnDriver()}.
+ *
+ * <p>Driver memory: the contributions of the chunks not yet merged, at most {@code K × (2P + 5)} doubles with
+ * {@code P = (p+1)(p+2)/2}. Not thread-safe: one pass at a time.
+ */
+public final class SparkPassExecutor implements PassExecutor {
+    private final JavaSparkContext jsc;
+    private final int partitions;
+    private final AtomicLong sparkPasses = new AtomicLong();
+    private final AtomicLong driverPasses = new AtomicLong();
+    /** Per source: chunks whose digest this executor has already compared with the fit's. */
+    private final java.util.Map<DataSource, BitSet> digestsChecked = new java.util.WeakHashMap<>();
+
+    /**
+     * @param sc the Spark context (the caller owns it)
+     * @param partitions partitions per pass (at most one per chunk); 0 for the context's default parallelism
+     */
+    public SparkPassExecutor(SparkContext sc, int partitions) {
+        if (partitions < 0) {
+            throw new IllegalArgumentException("partitions = " + partitions + " must be >= 0");
+        }
+        this.jsc = JavaSparkContext.fromSparkContext(sc);
+        this.partitions = partitions;
+    }
+
+    /** One evaluator on the driver: it is the template of the executors' and runs the passes kept on the driver. */
+    @Override
+    public int workers() {
+        return 1;
+    }
+
+    /** Passes run as Spark jobs so far. */
+    public long passesOnSpark() {
+        return sparkPasses.get();
+    }
+
+    /** Passes run on the driver so far (sources that cannot be opened on executors). */
+    public long passesOnDriver() {
+        return driverPasses.get();
+    }
+
+    @Override
+    public PassResult run(PassRequest req) throws IOException {
+        Plan plan = Plan.of(req.source());
+        if (plan == null) {
+            driverPasses.incrementAndGet();
+            return PassExecutor.sequential().run(req);
+        }
+        long end = plan.chunkMap == null ? plan.base.chunkCount() : plan.chunkMap.length;
+        long first = req.firstChunk();
+        NormalEquations total = req.initial().copy();
+        if (first >= end) {
+            return new PassResult(total, null, 0);
+        }
+        sparkPasses.incrementAndGet();
+        int n = (int) Math.min(Integer.MAX_VALUE, end - first);
+        int parts = Math.max(1, Math.min(n, partitions > 0 ? partitions : jsc.defaultParallelism()));
+        List<long[]> ranges = new ArrayList<>(parts);
+        for (int i = 0; i < parts; i++) {
+            ranges.add(new long[] {first + (long) i * n / parts, first + (long) (i + 1) * n / parts});
+        }
+        long[] known = req.digests() == null ? null : req.digests().toArray();
+        BitSet wanted = digestsWanted(req.source(), known, first, end);
+        PassTask task = new PassTask(plan.base.spec(), EvaluatorSpec.of(req.evaluators().get(0)), req.columns(),
+                req.theta(), req.level(), total.form(), total.dimension(), plan.chunkMap, wanted);
+        RDD<long[]> rdd = jsc.parallelize(ranges, parts).rdd();
+        Results results = new Results(parts);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        scala.collection.immutable.Seq<Object> all = (scala.collection.immutable.Seq) scala.jdk.javaapi.CollectionConverters
+                .asScala(java.util.stream.IntStream.range(0, parts).boxed().toList()).toSeq();
+        jsc.setJobDescription("streamlsq " + req.level() + " pass over " + plan.base.describe() + " (chunks " + first
+                + ".." + (end - 1) + ")");
+        SimpleFutureAction<BoxedUnit> job = jsc.sc().submitJob(rdd, task, all, results, new Unit());
+        try {
+            return merge(req, plan, total, ranges, results, job, known, wanted);
+        } finally {
+            if (!job.isCompleted()) {
+                job.cancel();
+            }
+        }
+    }
+
+    private PassResult merge(PassRequest req, Plan plan, NormalEquations total, List<long[]> ranges, Results results,
+            SimpleFutureAction<BoxedUnit> job, long[] known, BitSet wanted) throws IOException {
+        long merged = 0;
+        int p = total.dimension();
+        for (int part = 0; part < ranges.size(); part++) {
+            List<ChunkOutcome> outcomes = results.await(part, job);
+            for (ChunkOutcome o : outcomes) {
+                if (wanted != null && wanted.get((int) o.chunk())) {
+                    compareDigest(req.source(), o, known);
+                }
+                if (plan.chunkMap == null) {
+                    plan.base.recordSkipped(o.chunk(), o.skipped());
+                }
+                NonFinite bad = o.nonFinite();
+                if (bad != null) {
+                    return new PassResult(total, bad, merged);
+                }
+                total.merge(NormalEquations.fromArray(p, o.sums(), total.form()));
+                merged++;
+                req.observer().onChunkMerged(o.chunk() + 1, total.rows(), total);
+            }
+            if (outcomes.isEmpty() || outcomes.get(outcomes.size() - 1).chunk() != ranges.get(part)[1] - 1) {
+                throw new IllegalStateException("partition " + part + " returned " + outcomes.size() + " chunks for "
+                        + (ranges.get(part)[1] - ranges.get(part)[0]));
+            }
+        }
+        return new PassResult(total, null, merged);
+    }
+
+    /** The chunks of this pass whose digest is known (from a checkpoint, or read on the driver) and not yet compared. */
+    private BitSet digestsWanted(DataSource source, long[] known, long first, long end) {
+        if (known == null) {
+            return null;
+        }
+        BitSet checked = digestsChecked.computeIfAbsent(source, s -> new BitSet());
+        BitSet wanted = new BitSet();
+        for (long k = first; k < Math.min(end, known.length); k++) {
+            if (known[(int) k] != 0 && !checked.get((int) k)) {
+                wanted.set((int) k);
+            }
+        }
+        return wanted.isEmpty() ? null : wanted;
+    }
+
+    private void compareDigest(DataSource source, ChunkOutcome o, long[] known) {
+        int k = (int) o.chunk();
+        if (o.digest() != known[k]) {
+            throw new DataChangedException(source.describe() + ": chunk " + k + " is not what this fit read before (the"
+                    + " data changed since the checkpoint was written, or while the fit ran): the fit cannot go on;"
+                    + " start it again", -1);
+        }
+        digestsChecked.get(source).set(k);
+    }
+
+    /** The source the executors open and, for a sample pass, the base chunk read for each sample chunk. */
+    private record Plan(SparkDataSource base, long[] chunkMap) {
+        static Plan of(DataSource source) {
+            if (source instanceof SparkDataSource s) {
+                return new Plan(s, null);
+            }
+            if (source instanceof SampledDataSource sample && sample.isRandomAccess()
+                    && EvaluatorSpec.field(sample, "base") instanceof SparkDataSource s) {
+                return new Plan(s, sample.chunks());
+            }
+            return null;
+        }
+    }
+
+    /** Partition results as they arrive (called by Spark's scheduler thread), awaited in order by the driver. */
+    private static final class Results extends AbstractFunction2<Object, ArrayList<ChunkOutcome>, BoxedUnit> {
+        private final AtomicReferenceArray<List<ChunkOutcome>> parts;
+
+        Results(int n) {
+            this.parts = new AtomicReferenceArray<>(n);
+        }
+
+        @Override
+        public BoxedUnit apply(Object index, ArrayList<ChunkOutcome> outcome) {
+            parts.set((Integer) index, outcome);
+            synchronized (this) {
+                notifyAll();
+            }
+            return BoxedUnit.UNIT;
+        }
+
+        List<ChunkOutcome> await(int part, SimpleFutureAction<BoxedUnit> job) throws IOException {
+            while (true) {
+                List<ChunkOutcome> r = parts.get(part);
+                if (r != null) {
+                    return r;
+                }
+                if (job.isCompleted()) {
+                    r = parts.get(part);
+                    if (r != null) {
+                        return r;
+                    }
+                    failure(job);
+                }
+                synchronized (this) {
+                    if (parts.get(part) == null) {
+                        try {
+                            wait(50);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException("Spark pass interrupted", e);
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void failure(SimpleFutureAction<BoxedUnit> job) throws IOException {
+            try {
+                job.get();
+            } catch (Exception e) {
+                throw new IOException("the Spark pass failed: " + e.getMessage(), e);
+            }
+            throw new IllegalStateException("the Spark job finished without all its partitions' results");
+        }
+    }
+
+    private static final class Unit extends AbstractFunction0<BoxedUnit> {
+        @Override
+        public BoxedUnit apply() {
+            return BoxedUnit.UNIT;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.streamlsq.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlsq.arrow.ParquetDataSource;
+import io.streamlsq.data.DataSource;
+import io.streamlsq.data.InvalidRows;
+import io.streamlsq.expr.ExpressionCompiler;
+import io.streamlsq.exec.PassExecutor;
+import io.streamlsq.loss.Loss;
+import io.streamlsq.options.FitOptions;
+import io.streamlsq.options.Solver;
+import io.streamlsq.problem.FitProblem;
+import io.streamlsq.problems.DecayModel;
+import io.streamlsq.result.FitResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 18: a fit whose passes run as Spark jobs has the same bits as the local engine (values, standard errors,
+ * cost, passes, row evaluations) on a Parquet file, with local[1] and local[2], and with 1, 3 or 7 partitions per
+ * pass; full passes and the presolve's sample passes run on Spark, none on the driver.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SparkPassExecutorTest {
+    static final int CHUNK_ROWS = 8_192;
+    @TempDir
+    static Path dir;
+    static Path file;
+
+    @BeforeAll
+    static void writeFile() throws IOException {
+        file = SparkTests.decayParquet(dir, 120_000, 7);
+    }
+
+    /** The problem over any source with the file's columns. */
+    static Function<DataSource, FitProblem> problem(Loss loss, boolean weighted) {
+        var model = ExpressionCompiler.compile("a*exp(-b*x)+c", List.of("a", "b", "c"), List.of("x"));
+        return source -> {
+            FitProblem.Builder b = FitProblem.builder(model, source).bind("x", "x").y("y").initial(1.0, 0.5, 0.0)
+                    .loss(loss);
+            return (weighted ? b.sigma("sigma") : b).build();
+        };
+    }
+
+    static FitResult local(Function<DataSource, FitProblem> p, FitOptions o, int threads) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (DataSource src = ParquetDataSource.open(file, InvalidRows.REFUSE, CHUNK_ROWS)) {
+            return SparkTests.fit(p.apply(src), o, PassExecutor.parallel(pool, threads));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static FitResult onSpark(Function<DataSource, FitProblem> p, FitOptions o, String master, int partitions) throws IOException {
+        var spark = SparkTests.session(master);
+        SparkPassExecutor ex = new SparkPassExecutor(spark.sparkContext(), partitions);
+        try (SparkDataSource src = SparkDataSource.open(
+                new ParquetSourceSpec(file.toString(), InvalidRows.REFUSE, CHUNK_ROWS))) {
+            FitResult r = SparkTests.fit(p.apply(src), o, ex);
+            assertEquals(0, ex.passesOnDriver(), "passes on the driver");
+            assertTrue(ex.passesOnSpark() >= r.passes(), ex.passesOnSpark() + " Spark passes, " + r.passes());
+            return r;
+        }
+    }
+
+    static void assertSameBits(FitResult expected, FitResult actual, String what) {
+        assertArrayEquals(expected.values(), actual.values(), what + ": values");
+        assertArrayEquals(expected.stderr(), actual.stderr(), what + ": stderr");
+        assertEquals(Double.doubleToRawLongBits(expected.cost()), Double.doubleToRawLongBits(actual.cost()),
+                what + ": cost " + expected.cost() + " vs " + actual.cost());
+        assertEquals(expected.passes(), actual.passes(), what + ": passes");
+        assertEquals(expected.rowsEvaluated(), actual.rowsEvaluated(), what + ": row evaluations");
+        assertEquals(expected.termination(), actual.termination(), what + ": termination");
+        assertEquals(expected.rows(), actual.rows(), what + ": rows");
+        for (int i = 0; i < expected.covariance().length; i++) {
+            assertArrayEquals(expected.covariance()[i], actual.covariance()[i], what + ": covariance row " + i);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void localOneGivesTheLocalEnginesBits() throws IOException {
+        Function<DataSource, FitProblem> p = problem( Loss.linear(), false);
+        FitResult local = local(p, FitOptions.defaults(), 1);
+        assertTrue(local.passes() >= 3, local.fullReport());
+        assertEquals(2.5, local.value("a"), 0.01);
+        assertSameBits(local, onSpark(p, FitOptions.defaults(), "local[1]", 1), "local[1], 1 partition");
+        assertSameBits(local, onSpark(p, FitOptions.defaults(), "local[1]", 3), "local[1], 3 partitions");
+    }
+
+    @Test
+    @Order(2)
+    void localTwoWithOneThreeOrSevenPartitionsGivesTheLocalEnginesBits() throws IOException {
+        Function<DataSource, FitProblem> p = problem( Loss.linear(), false);
+        FitResult local = local(p, FitOptions.defaults(), 2);
+        assertSameBits(local(p, FitOptions.defaults(), 1), local, "local engine, 2 threads vs 1");
+        for (int parts : new int[] {1, 3, 7, 0}) {
+            assertSameBits(local, onSpark(p, FitOptions.defaults(), "local[2]", parts), "local[2], " + parts + " partitions");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void weightedRobustAndQrFitsGiveTheLocalEnginesBits() throws IOException {
+        Function<DataSource, FitProblem> p = problem( Loss.parse("soft_l1", 0.1), true);
+        FitResult local = local(p, FitOptions.defaults(), 2);
+        assertSameBits(local, onSpark(p, FitOptions.defaults(), "local[2]", 3), "weighted soft_l1");
+        FitOptions qr = FitOptions.builder().solver(Solver.QR).build();
+        Function<DataSource, FitProblem> plain = problem( Loss.linear(), false);
+        FitResult localQr = local(plain, qr, 2);
+        assertEquals("qr", localQr.numerics().solver());
+        assertSameBits(localQr, onSpark(plain, qr, "local[2]", 7), "QR path");
+    }
+
+    @Test
+    @Order(4)
+    void aBuiltInModelTravelsByClassName() throws IOException {
+        Function<DataSource, FitProblem> p = source -> FitProblem.builder(new DecayModel(), source).bind("x", "x").y("y")
+                .initial(1.0, 0.5, 0.0).build();
+        assertEquals(new ModelSpec.ByClass(DecayModel.class.getName()), ModelSpec.of(new DecayModel()));
+        assertSameBits(local(p, FitOptions.defaults(), 1), onSpark(p, FitOptions.defaults(), "local[2]", 3),
+                "DecayModel by class name");
+    }
+}
