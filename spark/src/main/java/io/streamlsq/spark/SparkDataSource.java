@@ -3,7 +3,10 @@ package io.streamlsq.spark;
 import io.streamlsq.data.ChunkCursor;
 import io.streamlsq.data.DataSource;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaSparkContext;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -11,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * for the chunk layout, the fingerprint and the chunks a resume re-reads on the driver) plus the {@link SourceSpec}
  * each executor opens. A pass of the Spark executor over any other source runs on the driver.
  */
-public final class SparkDataSource implements DataSource {
+public final class SparkDataSource implements DistributedSource {
     private final SourceSpec spec;
     private final DataSource local;
     /** Rows the SKIP policy dropped, by chunk, as reported by the executors that read them. */
@@ -37,11 +40,25 @@ public final class SparkDataSource implements DataSource {
         return spec;
     }
 
-    void recordSkipped(long chunk, long rows) {
-        if (rows > 0) {
-            skippedOnExecutors.put(chunk, rows);
+    /** Contiguous ranges of pass chunks, one per partition, each task opening the source from its spec. */
+    @Override
+    public PassJob job(JavaSparkContext jsc, PassSpec pass, long first, long end, long[] chunkMap, int partitions) {
+        int n = (int) Math.min(Integer.MAX_VALUE, end - first);
+        int parts = Math.max(1, Math.min(n, partitions > 0 ? partitions : jsc.defaultParallelism()));
+        List<long[]> ranges = new ArrayList<>(parts);
+        for (int i = 0; i < parts; i++) {
+            ranges.add(new long[] {first + (long) i * n / parts, first + (long) (i + 1) * n / parts});
+        }
+        return new PassJob(jsc.parallelize(ranges, parts).rdd(), new PassTask(spec, pass, chunkMap),
+                IntStream.range(0, parts).toArray(), ranges);
+    }
+
+    @Override
+    public void accept(long sourceChunk, ChunkOutcome outcome) {
+        if (outcome.skipped() > 0) {
+            skippedOnExecutors.put(sourceChunk, outcome.skipped());
         } else {
-            skippedOnExecutors.remove(chunk);
+            skippedOnExecutors.remove(sourceChunk);
         }
     }
 

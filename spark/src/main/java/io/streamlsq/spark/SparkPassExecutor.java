@@ -2,7 +2,6 @@ package io.streamlsq.spark;
 
 import io.streamlsq.accumulate.NonFinite;
 import io.streamlsq.accumulate.NormalEquations;
-import io.streamlsq.data.ContentDigests;
 import io.streamlsq.data.DataChangedException;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.data.SampledDataSource;
@@ -10,7 +9,6 @@ import io.streamlsq.exec.PassExecutor;
 import io.streamlsq.exec.PassRequest;
 import io.streamlsq.exec.PassResult;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -19,7 +17,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.rdd.RDD;
 import scala.runtime.AbstractFunction0;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
@@ -32,8 +29,9 @@ import scala.runtime.BoxedUnit;
  * telling the observer after each chunk, so checkpoints and resume work as in a local fit and the sums have the same
  * bits as the local engine's, whatever the number of partitions, executors or task retries.
  *
- * <p>Full passes need a {@link SparkDataSource} (a source the executors can open again); sample passes (warmup,
- * presolve) over a sample of one are run on Spark too, reading the sample's chunks of the base source. A pass over
+ * <p>Full passes need a {@link SparkDataSource} (a source the executors can open again) or a {@link DatasetSource}
+ * (a Dataset's rows cut into chunks and kept by Spark); sample passes (warmup, presolve) over a sample of one are run
+ * on Spark too, reading the sample's chunks of the base source. A pass over
  * any other source runs on the driver with the sequential executor (same bits) and is counted in
  * {@link #passesOnDriver()}.
  *
@@ -90,29 +88,24 @@ public final class SparkPassExecutor implements PassExecutor {
             return new PassResult(total, null, 0);
         }
         sparkPasses.incrementAndGet();
-        int n = (int) Math.min(Integer.MAX_VALUE, end - first);
-        int parts = Math.max(1, Math.min(n, partitions > 0 ? partitions : jsc.defaultParallelism()));
-        List<long[]> ranges = new ArrayList<>(parts);
-        for (int i = 0; i < parts; i++) {
-            ranges.add(new long[] {first + (long) i * n / parts, first + (long) (i + 1) * n / parts});
-        }
         long[] known = req.digests() == null ? null : req.digests().toArray();
         BitSet wanted = digestsWanted(req.source(), known, first, end);
-        PassTask task = new PassTask(plan.base.spec(), EvaluatorSpec.of(req.evaluators().get(0)), req.columns(),
-                req.theta(), req.level(), total.form(), total.dimension(), plan.chunkMap, wanted);
-        RDD<long[]> rdd = jsc.parallelize(ranges, parts).rdd();
-        Results results = new Results(parts);
+        PassSpec pass = new PassSpec(EvaluatorSpec.of(req.evaluators().get(0)), req.columns(), req.theta(), req.level(),
+                total.form(), total.dimension(), wanted);
+        DistributedSource.PassJob job = plan.base.job(jsc, pass, first, end, plan.chunkMap, partitions);
+        Results results = new Results(job.partitions().length);
         @SuppressWarnings({"unchecked", "rawtypes"})
-        scala.collection.immutable.Seq<Object> all = (scala.collection.immutable.Seq) scala.jdk.javaapi.CollectionConverters
-                .asScala(java.util.stream.IntStream.range(0, parts).boxed().toList()).toSeq();
+        scala.collection.immutable.Seq<Object> ids = (scala.collection.immutable.Seq) scala.jdk.javaapi.CollectionConverters
+                .asScala(java.util.Arrays.stream(job.partitions()).boxed().toList()).toSeq();
         jsc.setJobDescription("streamlsq " + req.level() + " pass over " + plan.base.describe() + " (chunks " + first
                 + ".." + (end - 1) + ")");
-        SimpleFutureAction<BoxedUnit> job = jsc.sc().submitJob(rdd, task, all, results, new Unit());
+        @SuppressWarnings("unchecked")
+        SimpleFutureAction<BoxedUnit> running = jsc.sc().submitJob(job.rdd(), job.task(), ids, results, new Unit());
         try {
-            return merge(req, plan, total, ranges, results, job, known, wanted);
+            return merge(req, plan, total, job.ranges(), results, running, known, wanted);
         } finally {
-            if (!job.isCompleted()) {
-                job.cancel();
+            if (!running.isCompleted()) {
+                running.cancel();
             }
         }
     }
@@ -121,15 +114,19 @@ public final class SparkPassExecutor implements PassExecutor {
             SimpleFutureAction<BoxedUnit> job, long[] known, BitSet wanted) throws IOException {
         long merged = 0;
         int p = total.dimension();
-        for (int part = 0; part < ranges.size(); part++) {
-            List<ChunkOutcome> outcomes = results.await(part, job);
+        for (int i = 0; i < ranges.size(); i++) {
+            List<ChunkOutcome> outcomes = results.await(i, job);
+            long expect = ranges.get(i)[0];
             for (ChunkOutcome o : outcomes) {
+                if (o.chunk() != expect) {
+                    throw new IllegalStateException("a task returned chunk " + o.chunk() + " where chunk " + expect
+                            + " was due");
+                }
+                expect++;
                 if (wanted != null && wanted.get((int) o.chunk())) {
                     compareDigest(req.source(), o, known);
                 }
-                if (plan.chunkMap == null) {
-                    plan.base.recordSkipped(o.chunk(), o.skipped());
-                }
+                plan.base.accept(plan.chunkMap == null ? o.chunk() : plan.chunkMap[(int) o.chunk()], o);
                 NonFinite bad = o.nonFinite();
                 if (bad != null) {
                     return new PassResult(total, bad, merged);
@@ -138,9 +135,9 @@ public final class SparkPassExecutor implements PassExecutor {
                 merged++;
                 req.observer().onChunkMerged(o.chunk() + 1, total.rows(), total);
             }
-            if (outcomes.isEmpty() || outcomes.get(outcomes.size() - 1).chunk() != ranges.get(part)[1] - 1) {
-                throw new IllegalStateException("partition " + part + " returned " + outcomes.size() + " chunks for "
-                        + (ranges.get(part)[1] - ranges.get(part)[0]));
+            if (expect != ranges.get(i)[1]) {
+                throw new IllegalStateException("a task returned chunks " + ranges.get(i)[0] + ".." + (expect - 1)
+                        + " of " + ranges.get(i)[0] + ".." + (ranges.get(i)[1] - 1));
             }
         }
         return new PassResult(total, null, merged);
@@ -172,13 +169,14 @@ public final class SparkPassExecutor implements PassExecutor {
     }
 
     /** The source the executors open and, for a sample pass, the base chunk read for each sample chunk. */
-    private record Plan(SparkDataSource base, long[] chunkMap) {
+    private record Plan(DistributedSource base, long[] chunkMap) {
         static Plan of(DataSource source) {
-            if (source instanceof SparkDataSource s) {
+            if (source instanceof DistributedSource s) {
                 return new Plan(s, null);
             }
+            // SampledDataSource has no accessor for its base source yet: read reflectively, as EvaluatorSpec does
             if (source instanceof SampledDataSource sample && sample.isRandomAccess()
-                    && EvaluatorSpec.field(sample, "base") instanceof SparkDataSource s) {
+                    && EvaluatorSpec.field(sample, "base") instanceof DistributedSource s) {
                 return new Plan(s, sample.chunks());
             }
             return null;
