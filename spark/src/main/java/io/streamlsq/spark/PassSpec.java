@@ -3,6 +3,7 @@ package io.streamlsq.spark;
 import io.streamlsq.accumulate.ChunkEvaluator;
 import io.streamlsq.accumulate.NonFinite;
 import io.streamlsq.accumulate.NormalEquations;
+import io.streamlsq.accumulate.internal.GramKernel;
 import io.streamlsq.data.Chunk;
 import io.streamlsq.data.ContentDigests;
 import io.streamlsq.model.EvalLevel;
@@ -16,15 +17,32 @@ import java.util.List;
  * travels in the task binary, which Spark broadcasts once per stage and deserializes per task.
  */
 record PassSpec(EvaluatorSpec evaluator, List<String> columns, double[] theta, EvalLevel level,
-        NormalEquations.Form form, int dimension, BitSet digestChunks) implements Serializable {
+        NormalEquations.Form form, int dimension, BitSet digestChunks, String kernel) implements Serializable {
 
     PassSpec {
         columns = List.copyOf(columns);
         theta = theta.clone();
     }
 
-    /** A task's evaluator and its one contribution buffer. */
+    /** A pass summed with the driver JVM's Gram kernel. */
+    PassSpec(EvaluatorSpec evaluator, List<String> columns, double[] theta, EvalLevel level, NormalEquations.Form form,
+            int dimension, BitSet digestChunks) {
+        this(evaluator, columns, theta, level, form, dimension, digestChunks, GramKernel.implementation());
+    }
+
+    /**
+     * A task's evaluator and its one contribution buffer.
+     *
+     * @throws IllegalStateException if this JVM sums with another Gram kernel than the driver (the Vector API kernel
+     *     needs {@code --add-modules=jdk.incubator.vector}): its sums would differ from the local engine's in the last
+     *     bits
+     */
     Evaluation start() {
+        if (!kernel.equals(GramKernel.implementation())) {
+            throw new IllegalStateException("this executor sums with the " + GramKernel.implementation()
+                    + " Gram kernel, the driver with " + kernel + ": give executors and driver the same JVM options"
+                    + " (--add-modules=jdk.incubator.vector in spark.executor.extraJavaOptions and the driver's)");
+        }
         return new Evaluation(evaluator.create(), NormalEquations.empty(dimension, form));
     }
 

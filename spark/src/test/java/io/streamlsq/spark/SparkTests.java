@@ -40,13 +40,19 @@ final class SparkTests {
     }
 
     static synchronized SparkSession session(String wanted) {
+        return session(wanted, b -> b);
+    }
+
+    /** A session for {@code wanted} with more settings (a new session when the master changes). */
+    static synchronized SparkSession session(String wanted,
+            java.util.function.UnaryOperator<SparkSession.Builder> settings) {
         if (session != null && wanted.equals(master)) {
             return session;
         }
         if (session != null) {
             session.stop();
         }
-        session = SparkSession.builder().master(wanted).appName("streamlsq-test")
+        session = settings.apply(SparkSession.builder()).master(wanted).appName("streamlsq-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.driver.host", "127.0.0.1")
