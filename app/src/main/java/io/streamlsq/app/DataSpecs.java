@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * Turns {@code --data} into a source: a file by its extension ({@code .csv}, {@code .arrow}/{@code .feather}
@@ -28,7 +27,7 @@ final class DataSpecs {
      * @param hdf5Datasets for an HDF5 file, the dataset paths the fit reads (HDF5 has no table to take
      *     columns from)
      */
-    static DataSource open(String spec, int chunkRows, BufferAllocator allocator, InvalidRows policy,
+    static DataSource open(String spec, int chunkRows, LazyAllocator allocator, InvalidRows policy,
             List<String> hdf5Datasets) throws IOException {
         if (spec.startsWith("synthetic:")) {
             String[] parts = spec.split(":");
@@ -51,8 +50,8 @@ final class DataSpecs {
         }
         return switch (format(spec, "--data")) {
             case "csv" -> new CsvDataSource(path, chunkRows, policy);
-            case "arrow" -> ArrowFileDataSource.open(path, allocator, policy, chunkRows);
-            case "arrows" -> ArrowStreamDataSource.open(path, allocator, policy, chunkRows);
+            case "arrow" -> ArrowFileDataSource.open(path, allocator.get(), policy, chunkRows);
+            case "arrows" -> ArrowStreamDataSource.open(path, allocator.get(), policy, chunkRows);
             case "parquet" -> ParquetDataSource.open(path, policy, chunkRows);
             default -> Hdf5DataSource.open(path, hdf5Datasets, chunkRows, policy);
         };

@@ -19,8 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -230,7 +228,7 @@ final class FitCommand implements Callable<Integer> {
             signals.beforeFit("the fit had not started, so no checkpoint was written"
                     + (resumeDir != null ? " (the checkpoints in " + resumeDir + " are as they were)" : ""));
         }
-        try (BufferAllocator allocator = new RootAllocator(memoryBytes)) {
+        try (LazyAllocator allocator = new LazyAllocator(memoryBytes)) {
             return fit(s, dataSpec, text, start, chunk, policy, allocator, resumeDir, signals, stdout, stderr);
         } finally {
             signals.uninstall();
@@ -238,7 +236,7 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private static int fit(Settings s, String dataSpec, String text, Map<String, Double> start, int chunk,
-            InvalidRows policy, BufferAllocator allocator, Path resumeDir, StopOnSignal signals,
+            InvalidRows policy, LazyAllocator allocator, Path resumeDir, StopOnSignal signals,
             java.io.PrintStream stdout, java.io.PrintStream stderr) throws Exception {
         List<String> names = ExpressionCompiler.names(text);
         List<String> params = new ArrayList<>();

@@ -20,7 +20,21 @@ import java.util.stream.Collectors;
  * ({@code p0: {a: 1, b: 2}}, {@code bounds: {b: [0, 10]}}, {@code fix: [c]}, {@code x: [t]}).
  */
 final class Settings {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /**
+     * The YAML reader, in a class of its own so that Jackson's classes (about 400, with its exception types the
+     * verifier would load for a catch clause here) load on the first --config only (issue 13, StartupClassesTest).
+     */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+
+        static Object read(Path file) throws IOException {
+            try {
+                return MAPPER.readValue(file.toFile(), Object.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UsageException("--config " + file + ": not valid YAML or JSON: " + e.getOriginalMessage());
+            }
+        }
+    }
 
     private final Map<String, Object> values;
     private final String origin;
@@ -56,12 +70,7 @@ final class Settings {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString());
         }
-        Object tree;
-        try {
-            tree = YAML.readValue(file.toFile(), Object.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UsageException("--config " + file + ": not valid YAML or JSON: " + e.getOriginalMessage());
-        }
+        Object tree = Yaml.read(file);
         if (tree == null) {
             return new Settings(Map.of(), file.toString());
         }
