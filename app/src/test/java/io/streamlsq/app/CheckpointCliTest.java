@@ -141,7 +141,8 @@ class CheckpointCliTest {
         Path plainOut = tmp.resolve("plain.json");
         Run plain = fit(tmp.resolve("plain-ck"), "--out", plainOut.toString(), "--quiet");
         assertEquals(0, plain.code(), plain.err());
-        for (String budget : new String[] {"--max-passes=2", "--max-passes=4"}) {
+        // budgets below the 3 full passes the fit needs (after its presolve on samples)
+        for (String budget : new String[] {"--max-passes=1", "--max-passes=2"}) {
             Path dir = tmp.resolve("budget-" + budget.substring(budget.indexOf('=') + 1));
             Run stopped = fit(dir, budget, "--quiet");
             assertEquals(Lsq.NOT_CONVERGED, stopped.code(), stopped.out() + stopped.err());
@@ -226,7 +227,7 @@ class CheckpointCliTest {
     void theKernelIsRecordedAndAResumeWithAnotherOneSaysSo() throws Exception {
         Path dir = tmp.resolve("kernel");
         Path out = tmp.resolve("kernel.json");
-        Run f = fit(dir, "--out", out.toString(), "--quiet", "--max-passes", "3");
+        Run f = fit(dir, "--out", out.toString(), "--quiet", "--max-passes", "2");
         assertEquals(Lsq.NOT_CONVERGED, f.code(), f.err());
         String kernel = JSON.readTree(out.toFile()).get("kernel").asText();
         assertEquals(FitRunner.kernel(), kernel);

@@ -130,7 +130,8 @@ final class PresolvePhase implements Phase {
 
     private static DataSource sample(FitState s, int chunks) {
         DataSource full = s.problem.source();
-        long rowsPerChunk = Math.max(1, full.rowCount() / full.chunkCount());
+        // the sample takes whole chunks up to a row budget: budget the largest chunk, so it takes `chunks` of them
+        long rowsPerChunk = Math.max(1, Math.max(full.maxChunkRows(), -Math.floorDiv(-full.rowCount(), full.chunkCount())));
         return SampledDataSource.of(full, chunks * rowsPerChunk);
     }
 
