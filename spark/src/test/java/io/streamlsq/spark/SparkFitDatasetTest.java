@@ -115,6 +115,27 @@ class SparkFitDatasetTest {
     }
 
     @Test
+    void aDatasetFitResumesFromAMidPassCheckpointWithTheSameBits() throws IOException {
+        // 3 partitions by ranges of x: a layout that differs from the file's row order
+        Dataset<Row> d = renamed(spark().read().parquet(file.toString())).repartitionByRange(3, functions.col("time"))
+                .sortWithinPartitions("time");
+        SparkFit fit = SparkFit.on(spark());
+        try (DatasetSource rows = fit.dataset(d, List.of("time", "signal"), InvalidRows.REFUSE, 4_096)) {
+            SparkResumeTest.MemoryStore store = new SparkResumeTest.MemoryStore();
+            FitResult plain = fit.fit(PROBLEM.apply(rows));
+            FitResult written = fit.fit(PROBLEM.apply(rows), io.streamlsq.resume.Checkpointing.to(store,
+                    SparkResumeTest.EVERY_4_CHUNKS));
+            SparkPassExecutorTest.assertSameBits(plain, written, "writing checkpoints");
+            var mid = store.all.stream().filter(c -> c.fit().pending() != null && c.fit().passes() >= 2).findFirst()
+                    .orElseThrow();
+            SparkResumeTest.MemoryStore from = new SparkResumeTest.MemoryStore();
+            from.chosen = mid;
+            SparkPassExecutorTest.assertSameBits(plain, fit.resume(PROBLEM.apply(rows), io.streamlsq.resume.Checkpointing
+                    .to(from, SparkResumeTest.EVERY_4_CHUNKS)), "resumed at " + mid.where());
+        }
+    }
+
+    @Test
     void nullsAreRefusedWithTheirRowOrSkippedAndCounted() throws IOException {
         Dataset<Row> d = renamed(spark().read().parquet(file.toString()))
                 .withColumn("id", functions.monotonically_increasing_id())
