@@ -24,7 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 18 item 4: a Spark standalone master and two workers, each its own JVM on 127.0.0.1 (started from this test's
  * class path, as {@code start-master.sh}/{@code start-worker.sh} would), two one-core executors. A fit whose passes run
  * there has the local engine's bits; so does one during which a worker and its executor are killed (kill -9) in the
- * middle of a pass: the lost tasks run again on the other executor and give the same contributions.
+ * middle of a pass: the lost tasks run again on the other executor and give the same contributions. Then a third
+ * worker joins and a fit over a Dataset (cached chunks) loses a worker mid-pass: its chunks are rebuilt, checked
+ * against their digests, and the bits are those of the local engine over the same chunks.
  *
  * <p>Tagged {@code cluster}: run with {@code mvn -pl spark test -Pspark-cluster}.
  */
@@ -204,6 +209,35 @@ class StandaloneClusterTest {
             assertTrue(failedTasks.get() >= 1, "tasks of the killed executor failed and ran again");
             System.err.println("StandaloneClusterTest: " + failedTasks.get() + " failed tasks re-run, " + removed.get()
                     + " executor(s) removed");
+        }
+
+        // a third worker joins; then a Dataset's chunks, cached on the executors, lose the ones of a killed worker:
+        // Spark rebuilds them from the lineage (the file, a range shuffle, a sort), each is checked against its digest,
+        // and the fit ends with the bits of the local engine reading the same chunks on the driver
+        Path work = Files.createDirectories(dir.resolve("work2"));
+        startJvm("worker2", sparkHome, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
+                "--memory", "1g", "--work-dir", work.toString(), "--webui-port", String.valueOf(freePort()), url);
+        awaitLog("worker2", "Successfully registered with master", Duration.ofSeconds(90));
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (spark.sparkContext().statusTracker().getExecutorInfos().length < 3) {
+            assertTrue(System.nanoTime() < deadline, "the new worker's executor did not register");
+            Thread.sleep(200);
+        }
+        Dataset<Row> d = spark.read().parquet(file.toString()).repartitionByRange(4, functions.col("x"))
+                .sortWithinPartitions("x");
+        try (DatasetSource rows = DatasetSource.of(d, List.of("x", "y"), InvalidRows.REFUSE, CHUNK_ROWS)) {
+            FitResult onDriver = SparkTests.fit(SparkResumeTest.PROBLEM.apply(rows), FitOptions.defaults(),
+                    PassExecutor.sequential());
+            int removedBefore = removed.get();
+            KillWorker kill = new KillWorker(workers[1], 3);
+            SparkPassExecutor ex = new SparkPassExecutor(spark.sparkContext(), 0);
+            FitResult killed = SparkTests.fit(SparkResumeTest.PROBLEM.apply(rows), FitOptions.defaults(), ex, kill);
+            assertTrue(kill.killed, "the worker was killed");
+            assertEquals(0, ex.passesOnDriver());
+            SparkPassExecutorTest.assertSameBits(onDriver, killed, "Dataset, worker killed in pass 3");
+            assertTrue(removed.get() > removedBefore, "the executor of the killed worker was removed");
+            System.err.println("StandaloneClusterTest (Dataset): " + failedTasks.get() + " failed tasks in all, "
+                    + removed.get() + " executor(s) removed in all");
         }
     }
 
