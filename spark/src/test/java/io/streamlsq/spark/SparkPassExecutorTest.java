@@ -3,6 +3,7 @@ package io.streamlsq.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlsq.accumulate.ChunkEvaluator;
@@ -11,6 +12,8 @@ import io.streamlsq.arrow.ParquetDataSource;
 import io.streamlsq.data.Chunk;
 import io.streamlsq.data.ChunkCursor;
 import io.streamlsq.data.DataSource;
+import io.streamlsq.data.InMemoryDataSource;
+import io.streamlsq.data.InvalidDataException;
 import io.streamlsq.data.InvalidRows;
 import io.streamlsq.expr.ExpressionCompiler;
 import io.streamlsq.exec.PassExecutor;
@@ -24,6 +27,8 @@ import io.streamlsq.result.FitResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
@@ -161,6 +166,56 @@ class SparkPassExecutorTest {
         FitResult localQr = local(plain, qr, 2);
         assertEquals("qr", localQr.numerics().solver());
         assertSameBits(localQr, onSpark(plain, qr, "local[2]", 7), "QR path");
+    }
+
+    /** A NaN in the file: refused with the local engine's row and column, or skipped and counted as locally. */
+    @Test
+    @Order(5)
+    void aNanIsRefusedOrSkippedAsByTheLocalEngine() throws IOException {
+        Path bad;
+        try (DataSource src = ParquetDataSource.open(file, InvalidRows.REFUSE, CHUNK_ROWS)) {
+            InMemoryDataSource rows = io.streamlsq.testkit.Fits.materialize(src, CHUNK_ROWS);
+            Map<String, double[]> cols = new LinkedHashMap<>();
+            for (String c : src.columnNames()) {
+                double[] v = new double[(int) src.rowCount()];
+                try (ChunkCursor cur = rows.open(List.of(c), 0)) {
+                    for (Chunk k = cur.next(); k != null; k = cur.next()) {
+                        System.arraycopy(k.column(0), k.offset(), v, (int) k.firstRow(), k.rows());
+                    }
+                }
+                cols.put(c, v);
+            }
+            cols.get("y")[54_321] = Double.NaN;
+            bad = SparkTests.writeParquet(new InMemoryDataSource(cols, 10_000), dir.resolve("nan.parquet"), 20_000);
+        }
+        var spark = SparkTests.session("local[2]");
+        for (InvalidRows policy : InvalidRows.values()) {
+            FitResult local = null;
+            RuntimeException localError = null;
+            try (DataSource src = ParquetDataSource.open(bad, policy, CHUNK_ROWS)) {
+                local = SparkTests.fit(problem(Loss.linear(), false).apply(src), FitOptions.defaults(),
+                        PassExecutor.sequential());
+            } catch (InvalidDataException e) {
+                localError = e;
+            }
+            try (SparkDataSource src = SparkDataSource.open(new ParquetSourceSpec(bad.toString(), policy, CHUNK_ROWS))) {
+                var p = problem(Loss.linear(), false).apply(src);
+                if (policy == InvalidRows.REFUSE) {
+                    var e = assertThrows(InvalidDataException.class, () -> SparkTests.fit(p, FitOptions.defaults(),
+                            new SparkPassExecutor(spark.sparkContext(), 3)));
+                    assertTrue(localError instanceof InvalidDataException, String.valueOf(localError));
+                    assertEquals(54_321, e.row(), e.getMessage());
+                    assertEquals("y", e.column());
+                    assertEquals(localError.getMessage(), e.getMessage());
+                } else {
+                    assertTrue(local != null, String.valueOf(localError));
+                    assertSameBits(local, SparkTests.fit(p, FitOptions.defaults(),
+                            new SparkPassExecutor(spark.sparkContext(), 3)), "SKIP");
+                    assertEquals(119_999, local.rows());
+                    assertEquals(1, src.skippedRows());
+                }
+            }
+        }
     }
 
     @Test
