@@ -3,6 +3,7 @@ package io.streamlsq.spark;
 import io.streamlsq.expr.ExpressionCompiler;
 import io.streamlsq.expr.ExpressionModel;
 import io.streamlsq.model.Model;
+import io.streamlsq.model.NumericJacobianModel;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How a {@link Model} travels to the executors: as its expression text (compiled once per executor JVM), as the
- * name of a class with a public no-argument constructor (the built-in problems), or as a serialized object.
+ * name of a class with a public no-argument constructor (the built-in problems), as a serialized object, or as a
+ * {@link NumericJacobianModel} (its bounds) around one of these.
  */
 public sealed interface ModelSpec extends Serializable {
 
@@ -22,6 +24,11 @@ public sealed interface ModelSpec extends Serializable {
         Objects.requireNonNull(model, "model");
         if (model instanceof ExpressionModel e) {
             return new Expression(e.describe(), e.parameterNames(), e.variableNames());
+        }
+        if (model instanceof NumericJacobianModel n) {
+            // no accessors for the wrapped model and the bounds yet: read as EvaluatorSpec reads ChunkEvaluator
+            return new Numeric(of((Model) EvaluatorSpec.field(n, "delegate")), (double[]) EvaluatorSpec.field(n, "lower"),
+                    (double[]) EvaluatorSpec.field(n, "upper"));
         }
         if (model instanceof Serializable s) {
             return new Serialized(s);
@@ -52,6 +59,30 @@ public sealed interface ModelSpec extends Serializable {
         public Model create() {
             // ExpressionModel is thread-safe (per-thread scratch): one compiled model serves every task of the JVM
             return COMPILED.computeIfAbsent(this, k -> ExpressionCompiler.compile(k.text, k.parameters, k.variables));
+        }
+    }
+
+    /** A model with central-difference derivatives, within bounds, around a model that travels itself. */
+    record Numeric(ModelSpec delegate, double[] lower, double[] upper) implements ModelSpec {
+        public Numeric {
+            lower = lower.clone();
+            upper = upper.clone();
+        }
+
+        @Override
+        public Model create() {
+            return new NumericJacobianModel(delegate.create()).withBounds(lower, upper);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Numeric n && delegate.equals(n.delegate) && java.util.Arrays.equals(lower, n.lower)
+                    && java.util.Arrays.equals(upper, n.upper);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(delegate, java.util.Arrays.hashCode(lower), java.util.Arrays.hashCode(upper));
         }
     }
 

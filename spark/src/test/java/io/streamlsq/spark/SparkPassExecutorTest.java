@@ -226,5 +226,16 @@ class SparkPassExecutorTest {
         assertEquals(new ModelSpec.ByClass(DecayModel.class.getName()), ModelSpec.of(new DecayModel()));
         assertSameBits(local(p, FitOptions.defaults(), 1), onSpark(p, FitOptions.defaults(), "local[2]", 3),
                 "DecayModel by class name");
+        // central differences within bounds, around the same model
+        Function<DataSource, FitProblem> numeric = source -> FitProblem.builder(
+                new io.streamlsq.model.NumericJacobianModel(new DecayModel()), source).bind("x", "x").y("y")
+                .initial(1.0, 0.5, 0.0).bounds("b", 0.1, 5).build();
+        try (DataSource src = ParquetDataSource.open(file, InvalidRows.REFUSE, CHUNK_ROWS)) {
+            ModelSpec spec = ModelSpec.of(numeric.apply(src).model());
+            assertTrue(spec instanceof ModelSpec.Numeric n
+                    && n.delegate().equals(new ModelSpec.ByClass(DecayModel.class.getName())), spec.toString());
+        }
+        assertSameBits(local(numeric, FitOptions.defaults(), 2), onSpark(numeric, FitOptions.defaults(), "local[2]", 3),
+                "NumericJacobianModel with bounds");
     }
 }
