@@ -29,6 +29,18 @@ final class DataSpecs {
      */
     static DataSource open(String spec, int chunkRows, LazyAllocator allocator, InvalidRows policy,
             List<String> hdf5Datasets) throws IOException {
+        return open(spec, chunkRows, allocator, policy, hdf5Datasets, false);
+    }
+
+    /**
+     * @param spark for {@code --engine spark}: only a Parquet file, opened as a source that every executor opens
+     *     again at its absolute path ({@link SparkBridge#parquet})
+     */
+    static DataSource open(String spec, int chunkRows, LazyAllocator allocator, InvalidRows policy,
+            List<String> hdf5Datasets, boolean spark) throws IOException {
+        if (spark) {
+            checkSpark(spec);
+        }
         if (spec.startsWith("synthetic:")) {
             String[] parts = spec.split(":");
             if (parts.length < 2 || parts.length > 4) {
@@ -52,9 +64,34 @@ final class DataSpecs {
             case "csv" -> new CsvDataSource(path, chunkRows, policy);
             case "arrow" -> ArrowFileDataSource.open(path, allocator.get(), policy, chunkRows);
             case "arrows" -> ArrowStreamDataSource.open(path, allocator.get(), policy, chunkRows);
-            case "parquet" -> ParquetDataSource.open(path, policy, chunkRows);
+            case "parquet" -> spark ? SparkBridge.parquet(path, policy, chunkRows)
+                    : ParquetDataSource.open(path, policy, chunkRows);
             default -> Hdf5DataSource.open(path, hdf5Datasets, chunkRows, policy);
         };
+    }
+
+    /**
+     * {@code --engine spark} reads Parquet files only: each executor opens the file itself at the same path and reads
+     * the row groups of its chunks, which CSV, Arrow IPC, HDF5 and synthetic data do not allow.
+     */
+    static void checkSpark(String spec) {
+        String kind;
+        if (spec.startsWith("synthetic:")) {
+            kind = "synthetic data";
+        } else {
+            String f = format(spec, "--data");
+            if (f.equals("parquet")) {
+                return;
+            }
+            kind = switch (f) {
+                case "csv" -> "a CSV file";
+                case "arrow" -> "an Arrow IPC file";
+                case "arrows" -> "an Arrow IPC stream";
+                default -> "an HDF5 file";
+            };
+        }
+        throw new UsageException("--data " + spec + " is " + kind + ", and --engine spark reads Parquet files only (every"
+                + " executor opens the .parquet file at the same path); convert it to Parquet, or fit it with --engine local");
     }
 
     /** csv, arrow, arrows, parquet or h5, from the file name. */

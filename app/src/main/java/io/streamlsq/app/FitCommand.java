@@ -38,13 +38,17 @@ import picocli.CommandLine.Spec;
             "      --loss soft_l1 --out result.json",
             "  lsq fit --data big.arrow --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 \\",
             "      --checkpoint-dir ck --out result.json   # if killed: lsq resume ck",
-            "  lsq fit --config fit.yaml --threads 2"})
+            "  lsq fit --config fit.yaml --threads 2",
+            "  lsq fit --data big.parquet --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 \\",
+            "      --engine spark --spark-master local[4]   # docs/spark.md"})
 final class FitCommand implements Callable<Integer> {
     static final Set<String> SETTINGS = Set.of("data", "model", "x", "y", "sigma", "p0", "bounds", "fix", "loss",
             "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
             "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
             "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
-            "schedule", "solver", "no-presolve");
+            "schedule", "solver", "no-presolve", "engine", "spark-master", "spark-partitions");
+    /** Settings of where a fit runs, not of the fit: not stored for lsq resume (a checkpoint resumes on either engine). */
+    static final Set<String> ENGINE_SETTINGS = Set.of("engine", "spark-master", "spark-partitions");
 
     @Spec
     CommandSpec spec;
@@ -151,6 +155,18 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-keep", paramLabel = "N", description = "Checkpoint files kept (default 2).")
     Integer checkpointKeep;
 
+    @Option(names = "--engine", paramLabel = "E", description = "Where the passes run: local (default: this JVM's threads) or"
+            + " spark (each pass a Spark job; Parquet data only; docs/spark.md).")
+    String engine;
+
+    @Option(names = "--spark-master", paramLabel = "URL", description = "With --engine spark: the Spark master, e.g. local[2],"
+            + " spark://host:7077 (default: spark-submit's, else local[*]).")
+    String sparkMaster;
+
+    @Option(names = "--spark-partitions", paramLabel = "N", description = "With --engine spark: partitions (tasks) per pass"
+            + " (default 0: Spark's default parallelism; about one per executor core).")
+    Integer sparkPartitions;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the result JSON (docs/result-json.md) here.")
     Path out;
 
@@ -203,6 +219,9 @@ final class FitCommand implements Callable<Integer> {
         m.put("out", out == null ? null : out.toString());
         m.put("metrics-file", metricsFile == null ? null : metricsFile.toString());
         m.put("quiet", quiet ? true : null);
+        m.put("engine", engine);
+        m.put("spark-master", sparkMaster);
+        m.put("spark-partitions", sparkPartitions);
         m.values().removeIf(java.util.Objects::isNull);
         return m;
     }
@@ -218,6 +237,10 @@ final class FitCommand implements Callable<Integer> {
         if (start.isEmpty()) {
             throw new UsageException("--p0 is required: give every parameter a starting value, e.g. --p0 a=1,b=0.5");
         }
+        boolean spark = sparkEngine(s);
+        if (spark) {
+            DataSpecs.checkSpark(dataSpec); // before anything is opened or started
+        }
         checkOutputs(s, dataSpec, resumeDir);
         int chunk = (int) count(s, "chunk-rows", 65_536, 1, MAX_CHUNK_ROWS,
                 " (a chunk's buffers hold rows x parameters doubles)");
@@ -229,14 +252,14 @@ final class FitCommand implements Callable<Integer> {
                     + (resumeDir != null ? " (the checkpoints in " + resumeDir + " are as they were)" : ""));
         }
         try (LazyAllocator allocator = new LazyAllocator(memoryBytes)) {
-            return fit(s, dataSpec, text, start, chunk, policy, allocator, resumeDir, signals, stdout, stderr);
+            return fit(s, dataSpec, text, start, chunk, policy, allocator, resumeDir, spark, signals, stdout, stderr);
         } finally {
             signals.uninstall();
         }
     }
 
     private static int fit(Settings s, String dataSpec, String text, Map<String, Double> start, int chunk,
-            InvalidRows policy, LazyAllocator allocator, Path resumeDir, StopOnSignal signals,
+            InvalidRows policy, LazyAllocator allocator, Path resumeDir, boolean spark, StopOnSignal signals,
             java.io.PrintStream stdout, java.io.PrintStream stderr) throws Exception {
         List<String> names = ExpressionCompiler.names(text);
         List<String> params = new ArrayList<>();
@@ -268,7 +291,7 @@ final class FitCommand implements Callable<Integer> {
         if (sig != null) {
             datasets.add(sig);
         }
-        DataSource source = DataSpecs.open(dataSpec, chunk, allocator, policy, datasets);
+        DataSource source = DataSpecs.open(dataSpec, chunk, allocator, policy, datasets, spark);
         Map<String, String> columns = bindColumns(xSpec, vars, source);
         ExpressionModel m = ExpressionCompiler.compile(text, params, vars);
         FitProblem.Builder b = FitProblem.builder(m, source).y(ySpec);
@@ -303,17 +326,45 @@ final class FitCommand implements Callable<Integer> {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("model", text);
         extra.put("data", dataSpec);
+        extra.put("engine", spark ? "spark" : "local");
         String metricsText = s.text("metrics-file", null);
         List<io.streamlsq.phase.PhaseSchedule.PhaseSpec> schedule = ScheduleSpecs.parse(s.raw("schedule"), options);
         FitRunner.Checkpoints checkpoints = checkpoints(s, resumeDir, options);
         try {
             return FitRunner.run(problem, options, schedule, nThreads, s.flag("quiet", false),
                     outText == null ? null : Path.of(outText), metricsText == null ? null : Path.of(metricsText), extra,
-                    checkpoints, signals, stdout, stderr);
+                    checkpoints, spark, s.text("spark-master", null), orDefault(s.integer("spark-partitions", null), 0),
+                    signals, stdout, stderr);
         } finally {
             if (checkpoints != null) {
                 checkpoints.store().close(); // releases the directory's lock
             }
+        }
+    }
+
+    /** {@code --engine}: false for local (the default), true for spark; checks the --spark-* settings. */
+    static boolean sparkEngine(Settings s) {
+        String e = orDefault(s.text("engine", null), "local").trim().toLowerCase(Locale.ROOT);
+        String master = s.text("spark-master", null);
+        Integer partitions = s.integer("spark-partitions", null);
+        switch (e) {
+            case "local":
+                if (master != null || partitions != null) {
+                    throw new UsageException((master != null ? "--spark-master" : "--spark-partitions")
+                            + " needs --engine spark");
+                }
+                return false;
+            case "spark":
+                if (partitions != null && partitions < 0) {
+                    throw new UsageException("--spark-partitions = " + partitions
+                            + " must be >= 0 (0: Spark's default parallelism)");
+                }
+                if (master != null && master.isBlank()) {
+                    throw new UsageException("--spark-master is empty; give a master URL such as local[2] or spark://host:7077");
+                }
+                return true;
+            default:
+                throw new UsageException("--engine '" + s.text("engine", null) + "' is not one of local, spark");
         }
     }
 
@@ -347,6 +398,7 @@ final class FitCommand implements Callable<Integer> {
                     + ", or give an empty or new directory");
         }
         Map<String, Object> invocation = s.values();
+        invocation.keySet().removeAll(ENGINE_SETTINGS);
         invocation.put("checkpoint-dir", d.toString());
         for (String k : List.of("data", "out", "metrics-file")) {
             // a resume may run from another directory

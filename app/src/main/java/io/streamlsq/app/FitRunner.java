@@ -37,10 +37,13 @@ final class FitRunner {
 
     /**
      * {@code schedule} null: the default phases; otherwise the given phases, one after the other. With
-     * {@code checkpoints}, SIGINT and SIGTERM write a checkpoint and end the run with exit code 130.
+     * {@code checkpoints}, SIGINT and SIGTERM write a checkpoint and end the run with exit code 130. With
+     * {@code spark} ({@code --engine spark}), the passes run as Spark jobs on {@code sparkMaster} (null: spark-submit's,
+     * else local[*]) in {@code sparkPartitions} partitions (0: Spark's default parallelism), not on {@code threads}.
      */
     static int run(FitProblem problem, FitOptions options, List<PhaseSchedule.PhaseSpec> schedule, int threads,
             boolean quiet, Path out, Path metricsFile, Map<String, Object> extraJson, Checkpoints checkpoints,
+            boolean spark, String sparkMaster, int sparkPartitions,
             StopOnSignal signals, PrintStream stdout, PrintStream stderr) throws IOException {
         List<FitListener> listeners = new ArrayList<>();
         MetricsListener metrics = metricsFile == null ? null : new MetricsListener();
@@ -58,18 +61,22 @@ final class FitRunner {
                 }
             });
         }
-        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+        ExecutorService pool = !spark && threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "lsq-pass");
             t.setDaemon(true);
             return t;
         }) : null;
         FitResult result;
         List<Map<String, Object>> phaseRows = null;
+        Map<String, Object> sparkJson = null;
+        // --engine spark: the session starts (5-10 s) once the problem is known to be valid
+        PassExecutor sparkEngine = spark ? SparkBridge.start(sparkMaster, sparkPartitions) : null;
         if (checkpoints != null) {
             signals.armCheckpoint();
         }
         try {
-            PassExecutor executor = pool == null ? PassExecutor.sequential() : PassExecutor.parallel(pool, threads);
+            PassExecutor executor = sparkEngine != null ? sparkEngine
+                    : pool == null ? PassExecutor.sequential() : PassExecutor.parallel(pool, threads);
             Checkpointing ck = checkpoints == null ? null : new Checkpointing(
                     HaltAfterCheckpoint.wrap(checkpoints.store()), checkpoints.policy(),
                     Map.of("invocation", checkpoints.invocation(), "kernel", kernel()), checkpoints.options(),
@@ -100,6 +107,9 @@ final class FitRunner {
                 }
                 phaseRows = scheduleRows(ps);
             }
+            if (sparkEngine != null) {
+                sparkJson = SparkBridge.describe(sparkEngine);
+            }
         } catch (FitInterruptedException e) {
             stderr.println("lsq: interrupted: checkpoint written to " + checkpoints.store().describe()
                     + "; continue with: lsq resume " + checkpoints.store().describe());
@@ -114,6 +124,13 @@ final class FitRunner {
             }
             if (metrics != null) {
                 metrics.write(metricsFile);
+            }
+            if (sparkEngine != null) {
+                try {
+                    SparkBridge.close(sparkEngine);
+                } catch (Exception e) {
+                    stderr.println("lsq: warning: stopping the Spark session: " + e);
+                }
             }
         }
         if (phaseRows != null) {
@@ -139,6 +156,9 @@ final class FitRunner {
         if (out != null) {
             Map<String, Object> extra = new java.util.LinkedHashMap<>(extraJson);
             extra.put("skipped_rows", skipped);
+            if (sparkJson != null) {
+                extra.put("spark", sparkJson);
+            }
             if (phaseRows != null) {
                 extra.put("schedule", phaseRows);
             }

@@ -61,6 +61,7 @@ final class ResultJson {
             m.put("solver_note", r.numerics().note());
         }
         m.put("kernel", FitRunner.kernel());
+        m.put("engine", "local"); // "spark" from lsq fit --engine spark (in extra)
         List<String> fixed = new ArrayList<>();
         for (int k = 0; k < r.fixed().length; k++) {
             if (r.fixed()[k]) {
