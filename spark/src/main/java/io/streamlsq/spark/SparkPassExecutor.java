@@ -2,7 +2,6 @@ package io.streamlsq.spark;
 
 import io.streamlsq.accumulate.NonFinite;
 import io.streamlsq.accumulate.NormalEquations;
-import io.streamlsq.data.DataChangedException;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.data.SampledDataSource;
 import io.streamlsq.exec.PassExecutor;
@@ -43,8 +42,6 @@ public final class SparkPassExecutor implements PassExecutor {
     private final int partitions;
     private final AtomicLong sparkPasses = new AtomicLong();
     private final AtomicLong driverPasses = new AtomicLong();
-    /** Per source: chunks whose digest this executor has already compared with the fit's. */
-    private final java.util.Map<DataSource, BitSet> digestsChecked = new java.util.WeakHashMap<>();
 
     /**
      * @param sc the Spark context (the caller owns it)
@@ -88,8 +85,7 @@ public final class SparkPassExecutor implements PassExecutor {
             return new PassResult(total, null, 0);
         }
         sparkPasses.incrementAndGet();
-        long[] known = req.digests() == null ? null : req.digests().toArray();
-        BitSet wanted = digestsWanted(req.source(), known, first, end);
+        BitSet wanted = digestsWanted(req, first, end);
         PassSpec pass = new PassSpec(EvaluatorSpec.of(req.evaluators().get(0)), req.columns(), req.theta(), req.level(),
                 total.form(), total.dimension(), wanted);
         DistributedSource.PassJob job = plan.base.job(jsc, pass, first, end, plan.chunkMap, partitions);
@@ -102,7 +98,7 @@ public final class SparkPassExecutor implements PassExecutor {
         @SuppressWarnings("unchecked")
         SimpleFutureAction<BoxedUnit> running = jsc.sc().submitJob(job.rdd(), job.task(), ids, results, new Unit());
         try {
-            return merge(req, plan, total, job.ranges(), results, running, known, wanted);
+            return merge(req, plan, total, job.ranges(), results, running, wanted);
         } finally {
             if (!running.isCompleted()) {
                 running.cancel();
@@ -111,7 +107,7 @@ public final class SparkPassExecutor implements PassExecutor {
     }
 
     private PassResult merge(PassRequest req, Plan plan, NormalEquations total, List<long[]> ranges, Results results,
-            SimpleFutureAction<BoxedUnit> job, long[] known, BitSet wanted) throws IOException {
+            SimpleFutureAction<BoxedUnit> job, BitSet wanted) throws IOException {
         long merged = 0;
         int p = total.dimension();
         for (int i = 0; i < ranges.size(); i++) {
@@ -124,7 +120,8 @@ public final class SparkPassExecutor implements PassExecutor {
                 }
                 expect++;
                 if (wanted != null && wanted.get((int) o.chunk())) {
-                    compareDigest(req.source(), o, known);
+                    // recorded the first time (so the fit's checkpoints hold it), compared after a resume
+                    req.digests().check(req.source(), o.chunk(), o.digest());
                 }
                 plan.base.accept(plan.chunkMap == null ? o.chunk() : plan.chunkMap[(int) o.chunk()], o);
                 NonFinite bad = o.nonFinite();
@@ -143,29 +140,21 @@ public final class SparkPassExecutor implements PassExecutor {
         return new PassResult(total, null, merged);
     }
 
-    /** The chunks of this pass whose digest is known (from a checkpoint, or read on the driver) and not yet compared. */
-    private BitSet digestsWanted(DataSource source, long[] known, long first, long end) {
-        if (known == null) {
+    /**
+     * The chunks of this pass whose digest the fit needs: not yet checked by this process, i.e. never read (their
+     * digest is recorded) or read before a checkpoint (it is compared). Null for a pass without digests (samples).
+     */
+    private static BitSet digestsWanted(PassRequest req, long first, long end) {
+        if (req.digests() == null) {
             return null;
         }
-        BitSet checked = digestsChecked.computeIfAbsent(source, s -> new BitSet());
         BitSet wanted = new BitSet();
-        for (long k = first; k < Math.min(end, known.length); k++) {
-            if (known[(int) k] != 0 && !checked.get((int) k)) {
+        for (long k = first; k < Math.min(end, Integer.MAX_VALUE); k++) {
+            if (!req.digests().isChecked(k)) {
                 wanted.set((int) k);
             }
         }
         return wanted.isEmpty() ? null : wanted;
-    }
-
-    private void compareDigest(DataSource source, ChunkOutcome o, long[] known) {
-        int k = (int) o.chunk();
-        if (o.digest() != known[k]) {
-            throw new DataChangedException(source.describe() + ": chunk " + k + " is not what this fit read before (the"
-                    + " data changed since the checkpoint was written, or while the fit ran): the fit cannot go on;"
-                    + " start it again", -1);
-        }
-        digestsChecked.get(source).set(k);
     }
 
     /** The source the executors open and, for a sample pass, the base chunk read for each sample chunk. */

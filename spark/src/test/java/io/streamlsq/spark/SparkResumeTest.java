@@ -209,4 +209,23 @@ class SparkResumeTest {
             assertTrue(e.getMessage().contains("chunk 5 "), e.getMessage());
         }
     }
+
+    /** A Spark fit records the content digest of every chunk its executors read: its checkpoints hold the local fit's. */
+    @Test
+    void aSparkFitRecordsEveryChunksDigestInItsCheckpoints() throws IOException {
+        MemoryStore local = new MemoryStore();
+        try (DataSource src = ParquetDataSource.open(file, InvalidRows.REFUSE, CHUNK_ROWS)) {
+            orchestrator(PassExecutor.sequential()).fit(PROBLEM.apply(src), Checkpointing.to(local, EVERY_4_CHUNKS));
+        }
+        MemoryStore spark = new MemoryStore();
+        long chunks;
+        try (SparkDataSource src = sparkSource(file)) {
+            chunks = src.chunkCount();
+            orchestrator(executor()).fit(PROBLEM.apply(src), Checkpointing.to(spark, EVERY_4_CHUNKS));
+        }
+        long[] want = local.all.get(local.all.size() - 1).fit().dataDigests();
+        long[] got = spark.all.get(spark.all.size() - 1).fit().dataDigests();
+        assertEquals(chunks, want.length);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, "the Spark fit's last checkpoint holds every digest");
+    }
 }

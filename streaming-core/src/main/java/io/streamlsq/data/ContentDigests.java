@@ -50,31 +50,44 @@ public final class ContentDigests {
      */
     public void check(DataSource source, Chunk chunk) {
         long k = chunk.index();
-        if (k < 0 || k >= Integer.MAX_VALUE) {
+        if (k < 0 || k >= Integer.MAX_VALUE || isChecked(k)) {
             return;
         }
-        synchronized (this) {
-            if (k < checked.length && checked[(int) k]) {
-                return;
-            }
+        record(source, k, digest(chunk), "rows " + chunk.firstRow() + " to " + (chunk.firstRow() + chunk.rows() - 1)
+                + " (chunk " + k + ")", chunk.firstRow());
+    }
+
+    /**
+     * The same with a digest computed elsewhere (by {@link #digest} on another machine, e.g. a Spark executor).
+     *
+     * @throws DataChangedException if it differs from the one known for chunk {@code k}
+     */
+    public void check(DataSource source, long k, long digest) {
+        if (k < 0 || k >= Integer.MAX_VALUE || isChecked(k)) {
+            return;
         }
-        long d = digest(chunk);
-        synchronized (this) {
-            int i = (int) k;
-            if (i >= digests.length) {
-                int n = Math.max(i + 1, 2 * digests.length);
-                digests = Arrays.copyOf(digests, n);
-                checked = Arrays.copyOf(checked, n);
-            }
-            if (digests[i] != 0 && digests[i] != d) {
-                throw new DataChangedException(source.describe() + ": rows " + chunk.firstRow() + " to "
-                        + (chunk.firstRow() + chunk.rows() - 1) + " (chunk " + k + ") are not what this fit read"
-                        + " before (the data changed since the checkpoint was written, or while the fit ran): the"
-                        + " fit cannot go on; start it again", chunk.firstRow());
-            }
-            digests[i] = d;
-            checked[i] = true;
+        record(source, k, digest, "chunk " + k, -1);
+    }
+
+    /** Whether chunk {@code k} was checked (or first recorded) by this process. */
+    public synchronized boolean isChecked(long k) {
+        return k >= 0 && k < checked.length && checked[(int) k];
+    }
+
+    private synchronized void record(DataSource source, long k, long d, String what, long row) {
+        int i = (int) k;
+        if (i >= digests.length) {
+            int n = Math.max(i + 1, 2 * digests.length);
+            digests = Arrays.copyOf(digests, n);
+            checked = Arrays.copyOf(checked, n);
         }
+        if (digests[i] != 0 && digests[i] != d) {
+            throw new DataChangedException(source.describe() + ": " + what + " are not what this fit read"
+                    + " before (the data changed since the checkpoint was written, or while the fit ran): the"
+                    + " fit cannot go on; start it again", row);
+        }
+        digests[i] = d;
+        checked[i] = true;
     }
 
     /** Chunks read before (digest known) but not yet read again by this process, in increasing order. */
