@@ -38,7 +38,7 @@ public final class PassOverheadMeasurement {
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         if (!Files.exists(file)) {
             long t = System.nanoTime();
-            SparkTests.writeParquet(SyntheticDataSource.of(BuiltinProblem.DECAY, rows, 65_536, 1), file, 1 << 20);
+            SparkTestKit.writeParquet(SyntheticDataSource.of(BuiltinProblem.DECAY, rows, 65_536, 1), file, 1 << 20);
             System.out.printf("wrote %s (%d rows, %.0f MB) in %.1f s%n", file, rows, Files.size(file) / 1e6,
                     (System.nanoTime() - t) / 1e9);
         }
@@ -88,11 +88,11 @@ public final class PassOverheadMeasurement {
             var problem = java.util.function.Function.<DataSource>identity().andThen(src -> io.streamlsq.problem.FitProblem
                     .builder(model, src).bind("x", "x").y("y").initial(1.0, 0.5, 0.0).build());
             long t = System.nanoTime();
-            var localFit = SparkTests.fit(problem.apply(local), io.streamlsq.options.FitOptions.defaults(),
+            var localFit = SparkTestKit.fit(problem.apply(local), io.streamlsq.options.FitOptions.defaults(),
                     PassExecutor.parallel(pool, 2));
             double localSeconds = (System.nanoTime() - t) / 1e9;
             t = System.nanoTime();
-            var sparkFit = SparkTests.fit(problem.apply(distributed), io.streamlsq.options.FitOptions.defaults(),
+            var sparkFit = SparkTestKit.fit(problem.apply(distributed), io.streamlsq.options.FitOptions.defaults(),
                     new SparkPassExecutor(spark.sparkContext(), 2));
             double sparkSeconds = (System.nanoTime() - t) / 1e9;
             if (!Arrays.equals(localFit.values(), sparkFit.values()) || !Arrays.equals(localFit.stderr(), sparkFit.stderr())

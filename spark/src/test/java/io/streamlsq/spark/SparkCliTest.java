@@ -30,8 +30,8 @@ class SparkCliTest {
 
     @BeforeAll
     static void data() throws IOException {
-        SparkTests.session("local[2]");
-        parquet = SparkTests.decayParquet(dir, 60_000, 11);
+        SparkTestKit.session("local[2]");
+        parquet = SparkTestKit.decayParquet(dir, 60_000, 11);
     }
 
     record Run(int code, String out, String err) {
@@ -78,7 +78,7 @@ class SparkCliTest {
         assertEquals(0, info.get("passes_on_driver").asLong(), info.toString());
         assertTrue(info.get("passes_on_spark").asLong() >= sj.get("passes").asLong(), info.toString());
         assertTrue(s.out().contains("converged"), s.out());
-        assertTrue(!SparkTests.session("local[2]").sparkContext().isStopped(), "a joined session is left running");
+        assertTrue(!SparkTestKit.session("local[2]").sparkContext().isStopped(), "a joined session is left running");
     }
 
     @Test

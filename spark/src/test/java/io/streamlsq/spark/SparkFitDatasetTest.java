@@ -14,6 +14,7 @@ import io.streamlsq.expr.ExpressionCompiler;
 import io.streamlsq.options.FitOptions;
 import io.streamlsq.problem.FitProblem;
 import io.streamlsq.result.FitResult;
+import io.streamlsq.testkit.MemoryCheckpointStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,11 +42,11 @@ class SparkFitDatasetTest {
 
     @BeforeAll
     static void writeFile() throws IOException {
-        file = SparkTests.decayParquet(dir, 60_000, 21);
+        file = SparkTestKit.decayParquet(dir, 60_000, 21);
     }
 
     static SparkSession spark() {
-        return SparkTests.session("local[2]");
+        return SparkTestKit.session("local[2]");
     }
 
     /** {@code signal ~ a*exp(-b*t)+c}: other names than the file's, bound by name. */
@@ -76,7 +77,7 @@ class SparkFitDatasetTest {
     void aDatasetReadFromParquetGivesTheLocalEnginesBits() throws IOException {
         Dataset<Row> d = renamed(spark().read().parquet(file.toString()));
         assertEquals(1, d.javaRDD().getNumPartitions(), "one small file, one partition");
-        FitResult local = SparkTests.fit(PROBLEM.apply(collected(d)), FitOptions.defaults(), PassExecutor.sequential());
+        FitResult local = SparkTestKit.fit(PROBLEM.apply(collected(d)), FitOptions.defaults(), PassExecutor.sequential());
         SparkFit fit = SparkFit.on(spark());
         try (DatasetSource rows = fit.dataset(d, List.of("time", "signal"), InvalidRows.REFUSE, CHUNK_ROWS)) {
             assertEquals(8, rows.chunkCount());
@@ -93,7 +94,7 @@ class SparkFitDatasetTest {
                 .withColumn("time", functions.col("id").multiply(10.0 / n))
                 .withColumn("signal", functions.exp(functions.col("time").multiply(-1.3)).multiply(2.5).plus(0.5)
                         .plus(functions.sin(functions.col("id").multiply(12.9898)).multiply(0.05)));
-        FitResult local = SparkTests.fit(PROBLEM.apply(collected(d)), FitOptions.defaults(), PassExecutor.sequential());
+        FitResult local = SparkTestKit.fit(PROBLEM.apply(collected(d)), FitOptions.defaults(), PassExecutor.sequential());
         assertEquals(2.5, local.value("a"), 0.01);
         SparkFit fit = SparkFit.on(spark());
         try (DatasetSource rows = fit.dataset(d, List.of("time", "signal"), InvalidRows.REFUSE, CHUNK_ROWS)) {
@@ -105,9 +106,9 @@ class SparkFitDatasetTest {
         Dataset<Row> uneven = d.repartitionByRange(5, functions.col("id"));
         try (DatasetSource rows = fit.dataset(uneven, List.of("time", "signal"), InvalidRows.REFUSE, CHUNK_ROWS)) {
             assertEquals(15, rows.chunkCount(), rows.fingerprint());
-            FitResult onDriver = SparkTests.fit(PROBLEM.apply(rows), FitOptions.defaults(), PassExecutor.sequential());
+            FitResult onDriver = SparkTestKit.fit(PROBLEM.apply(rows), FitOptions.defaults(), PassExecutor.sequential());
             SparkPassExecutor ex = fit.executor();
-            FitResult onSpark = SparkTests.fit(PROBLEM.apply(rows), FitOptions.defaults(), ex);
+            FitResult onSpark = SparkTestKit.fit(PROBLEM.apply(rows), FitOptions.defaults(), ex);
             assertEquals(0, ex.passesOnDriver());
             SparkPassExecutorTest.assertSameBits(onDriver, onSpark, "5 uneven partitions");
             assertTrue(onSpark.passes() >= 3, onSpark.fullReport());
@@ -121,14 +122,14 @@ class SparkFitDatasetTest {
                 .sortWithinPartitions("time");
         SparkFit fit = SparkFit.on(spark());
         try (DatasetSource rows = fit.dataset(d, List.of("time", "signal"), InvalidRows.REFUSE, 4_096)) {
-            SparkResumeTest.MemoryStore store = new SparkResumeTest.MemoryStore();
+            MemoryCheckpointStore store = new MemoryCheckpointStore();
             FitResult plain = fit.fit(PROBLEM.apply(rows));
             FitResult written = fit.fit(PROBLEM.apply(rows), io.streamlsq.resume.Checkpointing.to(store,
                     SparkResumeTest.EVERY_4_CHUNKS));
             SparkPassExecutorTest.assertSameBits(plain, written, "writing checkpoints");
             var mid = store.all.stream().filter(c -> c.fit().pending() != null && c.fit().passes() >= 2).findFirst()
                     .orElseThrow();
-            SparkResumeTest.MemoryStore from = new SparkResumeTest.MemoryStore();
+            MemoryCheckpointStore from = new MemoryCheckpointStore();
             from.chosen = mid;
             SparkPassExecutorTest.assertSameBits(plain, fit.resume(PROBLEM.apply(rows), io.streamlsq.resume.Checkpointing
                     .to(from, SparkResumeTest.EVERY_4_CHUNKS)), "resumed at " + mid.where());

@@ -54,7 +54,7 @@ class SparkPassExecutorTest {
 
     @BeforeAll
     static void writeFile() throws IOException {
-        file = SparkTests.decayParquet(dir, 120_000, 7);
+        file = SparkTestKit.decayParquet(dir, 120_000, 7);
     }
 
     /** The problem over any source with the file's columns. */
@@ -70,18 +70,18 @@ class SparkPassExecutorTest {
     static FitResult local(Function<DataSource, FitProblem> p, FitOptions o, int threads) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (DataSource src = ParquetDataSource.open(file, InvalidRows.REFUSE, CHUNK_ROWS)) {
-            return SparkTests.fit(p.apply(src), o, PassExecutor.parallel(pool, threads));
+            return SparkTestKit.fit(p.apply(src), o, PassExecutor.parallel(pool, threads));
         } finally {
             pool.shutdownNow();
         }
     }
 
     static FitResult onSpark(Function<DataSource, FitProblem> p, FitOptions o, String master, int partitions) throws IOException {
-        var spark = SparkTests.session(master);
+        var spark = SparkTestKit.session(master);
         SparkPassExecutor ex = new SparkPassExecutor(spark.sparkContext(), partitions);
         try (SparkDataSource src = SparkDataSource.open(
                 new ParquetSourceSpec(file.toString(), InvalidRows.REFUSE, CHUNK_ROWS))) {
-            FitResult r = SparkTests.fit(p.apply(src), o, ex);
+            FitResult r = SparkTestKit.fit(p.apply(src), o, ex);
             assertEquals(0, ex.passesOnDriver(), "passes on the driver");
             assertTrue(ex.passesOnSpark() >= r.passes(), ex.passesOnSpark() + " Spark passes, " + r.passes());
             if (!r.presolveOutcome().equals("not run")) {
@@ -186,14 +186,14 @@ class SparkPassExecutorTest {
                 cols.put(c, v);
             }
             cols.get("y")[54_321] = Double.NaN;
-            bad = SparkTests.writeParquet(new InMemoryDataSource(cols, 10_000), dir.resolve("nan.parquet"), 20_000);
+            bad = SparkTestKit.writeParquet(new InMemoryDataSource(cols, 10_000), dir.resolve("nan.parquet"), 20_000);
         }
-        var spark = SparkTests.session("local[2]");
+        var spark = SparkTestKit.session("local[2]");
         for (InvalidRows policy : InvalidRows.values()) {
             FitResult local = null;
             RuntimeException localError = null;
             try (DataSource src = ParquetDataSource.open(bad, policy, CHUNK_ROWS)) {
-                local = SparkTests.fit(problem(Loss.linear(), false).apply(src), FitOptions.defaults(),
+                local = SparkTestKit.fit(problem(Loss.linear(), false).apply(src), FitOptions.defaults(),
                         PassExecutor.sequential());
             } catch (InvalidDataException e) {
                 localError = e;
@@ -201,7 +201,7 @@ class SparkPassExecutorTest {
             try (SparkDataSource src = SparkDataSource.open(new ParquetSourceSpec(bad.toString(), policy, CHUNK_ROWS))) {
                 var p = problem(Loss.linear(), false).apply(src);
                 if (policy == InvalidRows.REFUSE) {
-                    var e = assertThrows(InvalidDataException.class, () -> SparkTests.fit(p, FitOptions.defaults(),
+                    var e = assertThrows(InvalidDataException.class, () -> SparkTestKit.fit(p, FitOptions.defaults(),
                             new SparkPassExecutor(spark.sparkContext(), 3)));
                     assertTrue(localError instanceof InvalidDataException, String.valueOf(localError));
                     assertEquals(54_321, e.row(), e.getMessage());
@@ -209,7 +209,7 @@ class SparkPassExecutorTest {
                     assertEquals(localError.getMessage(), e.getMessage());
                 } else {
                     assertTrue(local != null, String.valueOf(localError));
-                    assertSameBits(local, SparkTests.fit(p, FitOptions.defaults(),
+                    assertSameBits(local, SparkTestKit.fit(p, FitOptions.defaults(),
                             new SparkPassExecutor(spark.sparkContext(), 3)), "SKIP");
                     assertEquals(119_999, local.rows());
                     assertEquals(1, src.skippedRows());

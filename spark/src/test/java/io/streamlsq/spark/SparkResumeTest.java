@@ -26,8 +26,8 @@ import io.streamlsq.problem.FitProblem;
 import io.streamlsq.result.FitResult;
 import io.streamlsq.resume.Checkpoint;
 import io.streamlsq.resume.CheckpointPolicy;
-import io.streamlsq.resume.CheckpointStore;
 import io.streamlsq.resume.Checkpointing;
+import io.streamlsq.testkit.MemoryCheckpointStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,35 +55,9 @@ class SparkResumeTest {
 
     @BeforeAll
     static void writeFile() throws IOException {
-        file = SparkTests.decayParquet(dir, 100_000, 11);
+        file = SparkTestKit.decayParquet(dir, 100_000, 11);
     }
 
-    /** Keeps every checkpoint; {@link #latest} returns the chosen one. */
-    static final class MemoryStore implements CheckpointStore {
-        final List<Checkpoint> all = new ArrayList<>();
-        Checkpoint chosen;
-
-        @Override
-        public void save(Checkpoint c) {
-            all.add(c);
-            chosen = c;
-        }
-
-        @Override
-        public Optional<Checkpoint> latest() {
-            return Optional.ofNullable(chosen);
-        }
-
-        @Override
-        public List<String> warnings() {
-            return List.of();
-        }
-
-        @Override
-        public String describe() {
-            return "memory store";
-        }
-    }
 
     static final Function<DataSource, FitProblem> PROBLEM = source -> FitProblem.builder(
             io.streamlsq.expr.ExpressionCompiler.compile("a*exp(-b*x)+c", List.of("a", "b", "c"), List.of("x")), source)
@@ -95,7 +68,7 @@ class SparkResumeTest {
     }
 
     static SparkPassExecutor executor() {
-        return new SparkPassExecutor(SparkTests.session("local[2]").sparkContext(), 3);
+        return new SparkPassExecutor(SparkTestKit.session("local[2]").sparkContext(), 3);
     }
 
     static PhaseOrchestrator orchestrator(PassExecutor ex) {
@@ -112,7 +85,7 @@ class SparkResumeTest {
         try (DataSource src = ParquetDataSource.open(file, InvalidRows.REFUSE, CHUNK_ROWS)) {
             plain = orchestrator(PassExecutor.sequential()).fit(PROBLEM.apply(src));
         }
-        MemoryStore store = new MemoryStore();
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
         try (SparkDataSource src = sparkSource(file)) {
             FitResult written = orchestrator(executor()).fit(PROBLEM.apply(src), Checkpointing.to(store, EVERY_4_CHUNKS));
             assertSameBits(plain, written, "Spark fit writing checkpoints");
@@ -128,7 +101,7 @@ class SparkResumeTest {
             Checkpoint c = store.all.get(i);
             where.add(c.where());
             midPass += c.fit().pending() != null ? 1 : 0;
-            MemoryStore from = new MemoryStore();
+            MemoryCheckpointStore from = new MemoryCheckpointStore();
             from.chosen = c;
             try (SparkDataSource src = sparkSource(file)) {
                 FitResult r = orchestrator(executor()).resume(PROBLEM.apply(src), Checkpointing.to(from, EVERY_4_CHUNKS));
@@ -139,7 +112,7 @@ class SparkResumeTest {
         assertTrue(midPass >= 2, "mid-pass checkpoints resumed: " + where);
         // a Spark fit's checkpoint resumes on the local engine, and a local fit's on Spark
         Checkpoint mid = store.all.stream().filter(c -> c.fit().pending() != null).skip(1).findFirst().orElseThrow();
-        MemoryStore from = new MemoryStore();
+        MemoryCheckpointStore from = new MemoryCheckpointStore();
         from.chosen = mid;
         try (DataSource src = ParquetDataSource.open(file, InvalidRows.REFUSE, CHUNK_ROWS)) {
             assertSameBits(plain, orchestrator(PassExecutor.sequential()).resume(PROBLEM.apply(src),
@@ -150,29 +123,29 @@ class SparkResumeTest {
     @Test
     void aLocalCheckpointResumesOnSparkAndChangedDataIsRefused() throws IOException {
         FitResult plain;
-        MemoryStore store = new MemoryStore();
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
         try (DataSource src = ParquetDataSource.open(file, InvalidRows.REFUSE, CHUNK_ROWS)) {
             plain = orchestrator(PassExecutor.sequential()).fit(PROBLEM.apply(src), Checkpointing.to(store, EVERY_4_CHUNKS));
         }
         // a checkpoint in the first Gauss-Newton pass: the chunks after its cursor have digests from the first pass
         Checkpoint mid = store.all.stream().filter(c -> c.fit().pending() != null && c.fit().passes() >= 1)
                 .findFirst().orElseThrow();
-        MemoryStore from = new MemoryStore();
+        MemoryCheckpointStore from = new MemoryCheckpointStore();
         from.chosen = mid;
         try (SparkDataSource src = sparkSource(file)) {
             assertSameBits(plain, orchestrator(executor()).resume(PROBLEM.apply(src), Checkpointing.to(from, EVERY_4_CHUNKS)),
                     "local checkpoint resumed on Spark at " + mid.where());
         }
         // the file rewritten with other rows under the checkpoint: refused before any pass
-        Path other = SparkTests.decayParquet(dir, 100_000, 12);
+        Path other = SparkTestKit.decayParquet(dir, 100_000, 12);
         Path changed = dir.resolve("changed.parquet");
         Files.copy(file, changed, StandardCopyOption.REPLACE_EXISTING);
-        MemoryStore store2 = new MemoryStore();
+        MemoryCheckpointStore store2 = new MemoryCheckpointStore();
         try (DataSource src = ParquetDataSource.open(changed, InvalidRows.REFUSE, CHUNK_ROWS)) {
             orchestrator(PassExecutor.sequential()).fit(PROBLEM.apply(src), Checkpointing.to(store2, EVERY_4_CHUNKS));
         }
         Files.copy(other, changed, StandardCopyOption.REPLACE_EXISTING);
-        MemoryStore from2 = new MemoryStore();
+        MemoryCheckpointStore from2 = new MemoryCheckpointStore();
         from2.chosen = store2.all.stream().filter(c -> c.fit().pending() != null && c.fit().passes() >= 1)
                 .findFirst().orElseThrow();
         try (SparkDataSource src = sparkSource(changed)) {
@@ -213,11 +186,11 @@ class SparkResumeTest {
     /** A Spark fit records the content digest of every chunk its executors read: its checkpoints hold the local fit's. */
     @Test
     void aSparkFitRecordsEveryChunksDigestInItsCheckpoints() throws IOException {
-        MemoryStore local = new MemoryStore();
+        MemoryCheckpointStore local = new MemoryCheckpointStore();
         try (DataSource src = ParquetDataSource.open(file, InvalidRows.REFUSE, CHUNK_ROWS)) {
             orchestrator(PassExecutor.sequential()).fit(PROBLEM.apply(src), Checkpointing.to(local, EVERY_4_CHUNKS));
         }
-        MemoryStore spark = new MemoryStore();
+        MemoryCheckpointStore spark = new MemoryCheckpointStore();
         long chunks;
         try (SparkDataSource src = sparkSource(file)) {
             chunks = src.chunkCount();

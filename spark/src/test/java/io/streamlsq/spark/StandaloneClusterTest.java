@@ -52,7 +52,7 @@ class StandaloneClusterTest {
 
     @AfterAll
     static void stopAll() {
-        SparkTests.stop();
+        SparkTestKit.stop();
         for (Process p : STARTED) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -140,7 +140,7 @@ class StandaloneClusterTest {
 
     @Test
     void aStandaloneClusterGivesTheLocalBitsEvenWhenAWorkerIsKilledMidPass() throws Exception {
-        Path file = SparkTests.decayParquet(dir, 400_000, 31);
+        Path file = SparkTestKit.decayParquet(dir, 400_000, 31);
         Path sparkHome = Files.createDirectories(dir.resolve("spark-home/jars"));
         sparkHome = sparkHome.getParent();
         int port = freePort();
@@ -161,7 +161,7 @@ class StandaloneClusterTest {
         String flags = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-Dio.netty"))
                 .toList());
-        SparkSession spark = SparkTests.session(url, b -> b
+        SparkSession spark = SparkTestKit.session(url, b -> b
                 .config("spark.executor.memory", "768m")
                 .config("spark.executor.cores", "1")
                 .config("spark.cores.max", "2")
@@ -190,17 +190,17 @@ class StandaloneClusterTest {
 
         FitResult local;
         try (DataSource src = ParquetDataSource.open(file, InvalidRows.REFUSE, CHUNK_ROWS)) {
-            local = SparkTests.fit(SparkResumeTest.PROBLEM.apply(src), FitOptions.defaults(), PassExecutor.sequential());
+            local = SparkTestKit.fit(SparkResumeTest.PROBLEM.apply(src), FitOptions.defaults(), PassExecutor.sequential());
         }
         try (SparkDataSource src = SparkDataSource.open(new ParquetSourceSpec(file.toString(), InvalidRows.REFUSE,
                 CHUNK_ROWS))) {
             SparkPassExecutor ex = new SparkPassExecutor(spark.sparkContext(), 24);
-            FitResult r = SparkTests.fit(SparkResumeTest.PROBLEM.apply(src), FitOptions.defaults(), ex);
+            FitResult r = SparkTestKit.fit(SparkResumeTest.PROBLEM.apply(src), FitOptions.defaults(), ex);
             SparkPassExecutorTest.assertSameBits(local, r, "standalone cluster, 2 workers");
             assertEquals(0, removed.get());
 
             KillWorker kill = new KillWorker(workers[0], 3);
-            FitResult killed = SparkTests.fit(SparkResumeTest.PROBLEM.apply(src), FitOptions.defaults(),
+            FitResult killed = SparkTestKit.fit(SparkResumeTest.PROBLEM.apply(src), FitOptions.defaults(),
                     new SparkPassExecutor(spark.sparkContext(), 24), kill);
             assertTrue(kill.killed, "the worker was killed");
             SparkPassExecutorTest.assertSameBits(local, killed, "worker killed in pass 3 (" + failedTasks.get()
@@ -226,12 +226,12 @@ class StandaloneClusterTest {
         Dataset<Row> d = spark.read().parquet(file.toString()).repartitionByRange(4, functions.col("x"))
                 .sortWithinPartitions("x");
         try (DatasetSource rows = DatasetSource.of(d, List.of("x", "y"), InvalidRows.REFUSE, CHUNK_ROWS)) {
-            FitResult onDriver = SparkTests.fit(SparkResumeTest.PROBLEM.apply(rows), FitOptions.defaults(),
+            FitResult onDriver = SparkTestKit.fit(SparkResumeTest.PROBLEM.apply(rows), FitOptions.defaults(),
                     PassExecutor.sequential());
             int removedBefore = removed.get();
             KillWorker kill = new KillWorker(workers[1], 3);
             SparkPassExecutor ex = new SparkPassExecutor(spark.sparkContext(), 0);
-            FitResult killed = SparkTests.fit(SparkResumeTest.PROBLEM.apply(rows), FitOptions.defaults(), ex, kill);
+            FitResult killed = SparkTestKit.fit(SparkResumeTest.PROBLEM.apply(rows), FitOptions.defaults(), ex, kill);
             assertTrue(kill.killed, "the worker was killed");
             assertEquals(0, ex.passesOnDriver());
             SparkPassExecutorTest.assertSameBits(onDriver, killed, "Dataset, worker killed in pass 3");

@@ -14,6 +14,7 @@ import io.streamlsq.problem.FitProblem;
 import io.streamlsq.result.FitResult;
 import io.streamlsq.resume.Checkpoint;
 import io.streamlsq.resume.Checkpointing;
+import io.streamlsq.testkit.MemoryCheckpointStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +104,7 @@ class ChangedDataResumeTest {
     private void changeAnywhere() throws IOException {
         double[][] d = data();
         FitOptions o = FitOptions.defaults();
-        ResumeExactnessTest.MemoryStore store = new ResumeExactnessTest.MemoryStore();
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
         FitResult plain = ResumeExactnessTest.orchestrator(o, 1).fit(problem(d[0], d[1]),
                 Checkpointing.to(store, ResumeExactnessTest.EVERY_5_CHUNKS));
         assertTrue(store.all.size() > 10);
@@ -116,7 +117,7 @@ class ChangedDataResumeTest {
                 for (boolean ulp : new boolean[] {false, true}) {
                     double[] y = d[1].clone();
                     y[row] = ulp ? Math.nextUp(y[row]) : y[row] + 1.0;
-                    ResumeExactnessTest.MemoryStore from = new ResumeExactnessTest.MemoryStore();
+                    MemoryCheckpointStore from = new MemoryCheckpointStore();
                     from.chosen = c;
                     int chunk = row / CHUNK;
                     String where = "row " + row + " changed, resumed at " + c.where();
@@ -142,7 +143,7 @@ class ChangedDataResumeTest {
         assertTrue(refused > 40, "refused: " + refused);
         assertTrue(fresh > 0, "resumed on data changed where not yet read: " + fresh);
         // and the unchanged data still resumes to the same bits
-        ResumeExactnessTest.MemoryStore from = new ResumeExactnessTest.MemoryStore();
+        MemoryCheckpointStore from = new MemoryCheckpointStore();
         from.chosen = store.all.get(store.all.size() / 2);
         FitResult r = orchestrator(o).resume(problem(d[0], d[1]),
                 Checkpointing.to(from, ResumeExactnessTest.EVERY_5_CHUNKS));

@@ -16,6 +16,7 @@ import io.streamlsq.resume.Checkpoint;
 import io.streamlsq.resume.CheckpointPolicy;
 import io.streamlsq.resume.Checkpointing;
 import io.streamlsq.testkit.Fits;
+import io.streamlsq.testkit.MemoryCheckpointStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +116,7 @@ class PresolveTest {
         FitOptions o = FitOptions.defaults();
         FitResult plain = orchestrator(o, 1).fit(p);
         assertTrue(plain.iterations(PresolvePhase.NAME) > 0, plain.fullReport());
-        ResumeExactnessTest.MemoryStore store = new ResumeExactnessTest.MemoryStore();
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
         CheckpointPolicy everyTenChunks = new CheckpointPolicy(Duration.ofDays(1), 10, true);
         orchestrator(o, 2).fit(p, Checkpointing.to(store, everyTenChunks));
         List<Integer> stages = new ArrayList<>();
@@ -123,7 +124,7 @@ class PresolveTest {
             if (c.fit().phase().equals(PresolvePhase.NAME)) {
                 stages.add(c.fit().presolveStage());
             }
-            ResumeExactnessTest.MemoryStore from = new ResumeExactnessTest.MemoryStore();
+            MemoryCheckpointStore from = new MemoryCheckpointStore();
             from.chosen = c;
             FitResult r = orchestrator(o, 2).resume(p, Checkpointing.to(from, everyTenChunks));
             assertArrayEquals(plain.values(), r.values(), "resumed at " + c.where());

@@ -14,14 +14,13 @@ import io.streamlsq.result.FitResult;
 import io.streamlsq.resume.Checkpoint;
 import io.streamlsq.resume.CheckpointMismatchException;
 import io.streamlsq.resume.CheckpointPolicy;
-import io.streamlsq.resume.CheckpointStore;
 import io.streamlsq.resume.Checkpointing;
 import io.streamlsq.resume.FitInterruptedException;
+import io.streamlsq.testkit.MemoryCheckpointStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,32 +41,6 @@ class ResumeExactnessTest {
         POOL.shutdownNow();
     }
 
-    /** Keeps every checkpoint; {@link #latest} returns the one chosen. */
-    static final class MemoryStore implements CheckpointStore {
-        final List<Checkpoint> all = new ArrayList<>();
-        Checkpoint chosen;
-
-        @Override
-        public void save(Checkpoint c) {
-            all.add(c);
-            chosen = c;
-        }
-
-        @Override
-        public Optional<Checkpoint> latest() {
-            return Optional.ofNullable(chosen);
-        }
-
-        @Override
-        public List<String> warnings() {
-            return List.of();
-        }
-
-        @Override
-        public String describe() {
-            return "memory store";
-        }
-    }
 
     static FitProblem problem(int rows) {
         double[] x = new double[rows];
@@ -120,7 +93,7 @@ class ResumeExactnessTest {
     private static void resumeFromEveryCheckpoint(FitProblem p, FitOptions o, int threadsFirst, int threadsResume)
             throws IOException {
         FitResult plain = orchestrator(o, threadsFirst).fit(p);
-        MemoryStore store = new MemoryStore();
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
         FitResult written = orchestrator(o, threadsFirst).fit(p, Checkpointing.to(store, EVERY_5_CHUNKS));
         assertArrayEquals(plain.values(), written.values(), "checkpointing does not change the fit");
         assertEquals(plain.passes(), written.passes());
@@ -129,7 +102,7 @@ class ResumeExactnessTest {
         for (Checkpoint c : new ArrayList<>(store.all)) {
             store.chosen = c;
             phases.add(c.fit().phase() + (c.fit().pending() != null ? "*" : ""));
-            MemoryStore from = new MemoryStore();
+            MemoryCheckpointStore from = new MemoryCheckpointStore();
             from.chosen = c;
             FirstProgress progress = new FirstProgress();
             FitResult r = orchestrator(o, threadsResume, progress).resume(p, Checkpointing.to(from, EVERY_5_CHUNKS));
@@ -198,7 +171,7 @@ class ResumeExactnessTest {
         FitProblem p = problem(40_000);
         FitOptions o = FitOptions.defaults();
         FitResult plain = orchestrator(o, 1).fit(p);
-        MemoryStore store = new MemoryStore();
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
         AtomicInteger merges = new AtomicInteger();
         FitListener counter = new FitListener() {
             @Override
@@ -220,7 +193,7 @@ class ResumeExactnessTest {
     @Test
     void aCheckpointOfOtherDataOrAnotherModelIsRefusedSayingWhich() throws IOException {
         FitOptions o = FitOptions.defaults();
-        MemoryStore store = new MemoryStore();
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
         orchestrator(o, 1).fit(problem(40_000), Checkpointing.to(store, EVERY_5_CHUNKS));
         var e = assertThrows(CheckpointMismatchException.class,
                 () -> orchestrator(o, 1).resume(problem(30_000), Checkpointing.to(store, EVERY_5_CHUNKS)));

@@ -32,11 +32,11 @@ import org.apache.spark.sql.SparkSession;
  * One SparkSession for the whole test JVM (start-up costs 8-15 s on the build machine), restarted only when a test
  * asks for another master; Parquet test files; fits with the local engine and the Spark executor.
  */
-final class SparkTests {
+final class SparkTestKit {
     private static SparkSession session;
     private static String master;
 
-    private SparkTests() {
+    private SparkTestKit() {
     }
 
     static synchronized SparkSession session(String wanted) {
@@ -59,7 +59,7 @@ final class SparkTests {
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .getOrCreate();
         master = wanted;
-        Runtime.getRuntime().addShutdownHook(new Thread(SparkTests::stop));
+        Runtime.getRuntime().addShutdownHook(new Thread(SparkTestKit::stop));
         return session;
     }
 
