@@ -29,16 +29,22 @@ final class DataSpecs {
      */
     static DataSource open(String spec, int chunkRows, LazyAllocator allocator, InvalidRows policy,
             List<String> hdf5Datasets) throws IOException {
-        return open(spec, chunkRows, allocator, policy, hdf5Datasets, false);
+        return open(spec, chunkRows, allocator, policy, hdf5Datasets, false, null);
     }
 
     /**
-     * @param spark for {@code --engine spark}: only a Parquet file, opened as a source that every executor opens
-     *     again at its absolute path ({@link SparkBridge#parquet})
+     * @param spark for {@code --engine spark}: only Parquet: a file is opened as a source that every executor opens
+     *     again at its absolute path ({@link SparkBridge#parquet}); a directory or a URL is read by Spark as a Dataset
+     *     of the columns in {@code hdf5Datasets} ({@link SparkBridge#dataset})
+     * @param sparkMaster with {@code spark}, the master of the session a Dataset needs (null: spark-submit's or local[*])
      */
     static DataSource open(String spec, int chunkRows, LazyAllocator allocator, InvalidRows policy,
-            List<String> hdf5Datasets, boolean spark) throws IOException {
+            List<String> hdf5Datasets, boolean spark, String sparkMaster) throws IOException {
         if (spark) {
+            if (sparkDataset(spec)) {
+                // a directory of Parquet part files or a URL (hdfs://, s3a://): Spark reads it; the columns are the fit's
+                return SparkBridge.dataset(spec, hdf5Datasets, policy, chunkRows, sparkMaster);
+            }
             checkSpark(spec);
         }
         if (spec.startsWith("synthetic:")) {
@@ -74,6 +80,11 @@ final class DataSpecs {
      * {@code --engine spark} reads Parquet files only: each executor opens the file itself at the same path and reads
      * the row groups of its chunks, which CSV, Arrow IPC, HDF5 and synthetic data do not allow.
      */
+    /** With --engine spark: whether {@code spec} is Parquet only Spark reads (a directory of part files, or a URL). */
+    static boolean sparkDataset(String spec) {
+        return spec.contains("://") || java.nio.file.Files.isDirectory(Path.of(spec));
+    }
+
     static void checkSpark(String spec) {
         String kind;
         if (spec.startsWith("synthetic:")) {

@@ -238,7 +238,7 @@ final class FitCommand implements Callable<Integer> {
             throw new UsageException("--p0 is required: give every parameter a starting value, e.g. --p0 a=1,b=0.5");
         }
         boolean spark = sparkEngine(s);
-        if (spark) {
+        if (spark && !DataSpecs.sparkDataset(dataSpec)) {
             DataSpecs.checkSpark(dataSpec); // before anything is opened or started
         }
         checkOutputs(s, dataSpec, resumeDir);
@@ -277,7 +277,8 @@ final class FitCommand implements Callable<Integer> {
                         + String.join(", ", names) + ")");
             }
         }
-        boolean hdf5 = !dataSpec.startsWith("synthetic:") && DataSpecs.format(dataSpec, "--data").equals("h5");
+        boolean hdf5 = !dataSpec.startsWith("synthetic:") && !(spark && DataSpecs.sparkDataset(dataSpec))
+                && DataSpecs.format(dataSpec, "--data").equals("h5");
         String xSpec = s.text("x", null);
         String ySpec = orDefault(s.text("y", null), "y");
         String sig = s.text("sigma", null);
@@ -291,7 +292,8 @@ final class FitCommand implements Callable<Integer> {
         if (sig != null) {
             datasets.add(sig);
         }
-        DataSource source = DataSpecs.open(dataSpec, chunk, allocator, policy, datasets, spark);
+        DataSource source = DataSpecs.open(dataSpec, chunk, allocator, policy, datasets, spark,
+                spark ? s.text("spark-master", null) : null);
         Map<String, String> columns = bindColumns(xSpec, vars, source);
         ExpressionModel m = ExpressionCompiler.compile(text, params, vars);
         FitProblem.Builder b = FitProblem.builder(m, source).y(ySpec);

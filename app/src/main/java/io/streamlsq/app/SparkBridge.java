@@ -39,6 +39,16 @@ final class SparkBridge {
         return (DataSource) call(m, null, path.toAbsolutePath().toString(), policy, chunkRows);
     }
 
+    /**
+     * Parquet only Spark can read (a directory of part files, or a URL such as hdfs:// or s3a://), as a Dataset of the
+     * named columns; starts the session for {@code master} first.
+     */
+    static DataSource dataset(String pathOrUrl, java.util.List<String> columns, InvalidRows policy, int chunkRows,
+            String master) throws IOException {
+        Method m = method("datasetOf", String.class, java.util.List.class, InvalidRows.class, int.class, String.class);
+        return (DataSource) call(m, null, pathOrUrl, columns, policy, chunkRows, master);
+    }
+
     /** A session on {@code master} (null: spark-submit's or {@code local[*]}) and its executor; close it at the end. */
     static PassExecutor start(String master, int partitions) throws IOException {
         Method m = method("start", String.class, int.class);

@@ -61,6 +61,14 @@ public final class SparkEngine implements PassExecutor, AutoCloseable {
         if (partitions < 0) {
             throw new IllegalArgumentException("--spark-partitions = " + partitions + " must be >= 0 (0: Spark's default parallelism)");
         }
+        SparkSession made = madeHere;
+        if (made != null && !made.sparkContext().isStopped()) {
+            if (master != null && !master.equals(made.sparkContext().master())) {
+                throw new IllegalArgumentException("--spark-master " + master + ": the data was opened on "
+                        + made.sparkContext().master());
+            }
+            return new SparkEngine(made, true, partitions); // made for the data by datasetOf: this run stops it
+        }
         SparkSession running = SparkSession.getActiveSession().isDefined() ? SparkSession.getActiveSession().get()
                 : SparkSession.getDefaultSession().isDefined() ? SparkSession.getDefaultSession().get() : null;
         if (running != null && !running.sparkContext().isStopped()) {
@@ -88,6 +96,24 @@ public final class SparkEngine implements PassExecutor, AutoCloseable {
             b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
         }
         return new SparkEngine(b.getOrCreate(), true, partitions);
+    }
+
+    /** A session this class made for a source before the engine started (see {@link #datasetOf}), or null. */
+    private static volatile SparkSession madeHere;
+
+    /**
+     * Parquet that only Spark can read — a directory of part files, or a URL of a file system Spark has (hdfs://,
+     * s3a://, …) — as a {@link DatasetSource} of the named columns: Spark reads it (once, when the chunks are cut and
+     * kept), and passes run on the Dataset's partitions. Starts (or joins) the session for {@code master} first; a
+     * later {@link #start} with the same master uses it and stops it at the end.
+     */
+    public static DataSource datasetOf(String pathOrUrl, List<String> columns, InvalidRows policy, int chunkRows,
+            String master) {
+        SparkEngine e = start(master, 0);
+        if (e.owned) {
+            madeHere = e.session;
+        }
+        return DatasetSource.of(e.session.read().parquet(pathOrUrl), columns, policy, chunkRows);
     }
 
     /** The driver JVM's module options, which executors need for the same classes and the same Gram kernel. */

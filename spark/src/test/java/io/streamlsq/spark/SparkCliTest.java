@@ -96,4 +96,36 @@ class SparkCliTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--data " + csv + " is a CSV file, and --engine spark reads Parquet files only"), r.err());
     }
+
+    /**
+     * A directory of Parquet part files (as Spark writes them; HDFS and S3 URLs take the same path) is read by Spark as
+     * a Dataset of the fit's columns: the same bits as the Java API's SparkFit over that Dataset.
+     */
+    @Test
+    void aParquetDirectoryIsReadBySparkWithTheJavaApisBits() throws IOException {
+        Path partDir = dir.resolve("parts");
+        Files.createDirectories(partDir);
+        Files.copy(parquet, partDir.resolve("part-00000.parquet"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path out = dir.resolve("dir.json");
+        Run r = lsq("fit", "--data", partDir.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0",
+                "--sigma", "sigma", "--chunk-rows", "4096", "--quiet", "--out", out.toString(), "--engine", "spark",
+                "--spark-master", "local[2]");
+        assertEquals(0, r.code(), r.out() + r.err());
+        JsonNode j = new ObjectMapper().readTree(out.toFile());
+        assertEquals("spark", j.get("engine").asText());
+        var session = SparkTestKit.session("local[2]");
+        io.streamlsq.result.FitResult api;
+        try (DatasetSource rows = SparkFit.on(session).dataset(session.read().parquet(partDir.toString()),
+                List.of("x", "y", "sigma"), io.streamlsq.data.InvalidRows.REFUSE, 4096)) {
+            api = SparkFit.on(session).fit(io.streamlsq.problem.FitProblem.builder(
+                    io.streamlsq.expr.ExpressionCompiler.compile("a*exp(-b*x)+c", List.of("a", "b", "c"), List.of("x")), rows)
+                    .bind("x", "x").y("y").sigma("sigma").initial(1, 0.5, 0).build());
+        }
+        for (int k = 0; k < 3; k++) {
+            String p = List.of("a", "b", "c").get(k);
+            assertEquals(Double.doubleToRawLongBits(api.values()[k]), Double.doubleToRawLongBits(j.get("params").get(p).asDouble()),
+                    p + ": " + api.values()[k] + " vs " + j.get("params").get(p));
+        }
+        assertEquals(api.passes(), j.get("passes").asLong());
+    }
 }
