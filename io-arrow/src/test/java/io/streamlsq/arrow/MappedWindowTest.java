@@ -63,16 +63,7 @@ class MappedWindowTest {
         for (long window : new long[] {8, 100, 1_000, 4_096, 80_000, 1 << 20}) {
             try (FileChannel ch = FileChannel.open(file)) {
                 MappedBatches.Window w = new MappedBatches.Window(ch, window);
-                double[] out = new double[n];
-                w.read(3, new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE), out, n);
-                assertArrayEquals(want64, out, "float64, window " + window);
-                w.read(3 + 8L * n, new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE), out, n);
-                assertArrayEquals(wantF, out, "float32, window " + window);
-                w.read(3 + 12L * n, new ArrowType.Int(32, true), out, n);
-                assertArrayEquals(wantI, out, "int32, window " + window);
-                w.read(3 + 16L * n, new ArrowType.Int(64, true), out, n);
-                assertArrayEquals(wantL, out, "int64, window " + window);
-                assertThrows(IOException.class, () -> w.read(3 + 16L * n + 8, new ArrowType.Int(64, true), new double[n], n));
+                readsEveryType(w, n, "window " + window, want64, wantF, wantI, wantL);
                 w.close();
             }
         }
@@ -83,20 +74,25 @@ class MappedWindowTest {
                     MappedBatches.SharedMapping shared = new MappedBatches.SharedMapping(ch, segment)) {
                 for (int cursor = 0; cursor < 2; cursor++) {
                     MappedBatches.Window w = new MappedBatches.Window(ch, shared);
-                    double[] out = new double[n];
-                    w.read(3, new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE), out, n);
-                    assertArrayEquals(want64, out, "float64, segment " + segment);
-                    w.read(3 + 8L * n, new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE), out, n);
-                    assertArrayEquals(wantF, out, "float32, segment " + segment);
-                    w.read(3 + 12L * n, new ArrowType.Int(32, true), out, n);
-                    assertArrayEquals(wantI, out, "int32, segment " + segment);
-                    w.read(3 + 16L * n, new ArrowType.Int(64, true), out, n);
-                    assertArrayEquals(wantL, out, "int64, segment " + segment);
-                    assertThrows(IOException.class,
-                            () -> w.read(3 + 16L * n + 8, new ArrowType.Int(64, true), new double[n], n));
+                    readsEveryType(w, n, "segment " + segment, want64, wantF, wantI, wantL);
                     w.close(); // a cursor's close leaves the shared mapping to its owner
                 }
             }
         }
+    }
+
+    /** The four value buffers written at offset 3 (float64, float32, int32, int64) read back; past the end refused. */
+    private static void readsEveryType(MappedBatches.Window w, int n, String what, double[] want64, double[] wantF,
+            double[] wantI, double[] wantL) throws IOException {
+        double[] out = new double[n];
+        w.read(3, new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE), out, n);
+        assertArrayEquals(want64, out, "float64, " + what);
+        w.read(3 + 8L * n, new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE), out, n);
+        assertArrayEquals(wantF, out, "float32, " + what);
+        w.read(3 + 12L * n, new ArrowType.Int(32, true), out, n);
+        assertArrayEquals(wantI, out, "int32, " + what);
+        w.read(3 + 16L * n, new ArrowType.Int(64, true), out, n);
+        assertArrayEquals(wantL, out, "int64, " + what);
+        assertThrows(IOException.class, () -> w.read(3 + 16L * n + 8, new ArrowType.Int(64, true), new double[n], n));
     }
 }

@@ -187,7 +187,8 @@ record Covariance(double[][] inverse, double conditionNumber, double kappa, doub
             for (int j = 0; j < p; j++) {
                 double ci = Math.sqrt(a[i][i]);
                 double cj = Math.sqrt(a[j][j]);
-                m.set(i, j, ci > 0 && cj > 0 ? a[i][j] / (ci * cj) : (i == j ? 0 : 0));
+                // an all-zero column is a parameter the data cannot see, not ill-conditioning: left out, as in invert
+                m.set(i, j, ci > 0 && cj > 0 ? a[i][j] / (ci * cj) : (i == j ? 1 : 0));
             }
         }
         EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(p, false, true);

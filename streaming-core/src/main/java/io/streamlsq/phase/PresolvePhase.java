@@ -153,12 +153,8 @@ final class PresolvePhase implements Phase {
         DataSource sample = sample(s, chunks);
         FitState sub = subState(s, sample);
         PassRunner passes = new PassRunner(sub, executor, new Listeners(List.of()));
-        int it;
-        try {
-            it = new GaussNewtonPhase(passes, new Listeners(List.of()), ticker).run(sub);
-        } catch (io.streamlsq.data.InvalidDataException e) {
-            throw e; // bad data is bad on the sample too: the full pass would refuse it the same way
-        }
+        // bad data on the sample throws InvalidDataException, as the full pass would
+        int it = new GaussNewtonPhase(passes, new Listeners(List.of()), ticker).run(sub);
         s.rowsEvaluated += sub.rowsEvaluated;
         long rows = sub.current != null ? sub.current.rows() : sample.rowCount();
         if (!(sub.termination instanceof Termination.Converged) || sub.current == null) {
