@@ -20,15 +20,16 @@ import org.hipparchus.random.MersenneTwister;
 /**
  * Hipparchus 4 derivative-free optimizers as {@link CallbackOptimizer}s over {@code [0, 1]^d}. Each run builds a fresh
  * library optimizer (they are stateful and not thread-safe) and passes the run's {@code maxEval} as Hipparchus'
- * {@link MaxEval}; a run that reaches it ends with the library's {@code MAX_COUNT_EXCEEDED} exception (CMA-ES catches it
- * and returns its best point instead).
+ * {@link MaxEval}; a run that reaches it ends with the library's {@code MAX_COUNT_EXCEEDED} exception (CMA-ES catches
+ * it and returns its best point instead).
  *
  * <p>Values: the library sees a non-finite value (a failed or abandoned trial) as the largest finite value the run has
- * seen so far ({@value #NO_FINITE_VALUE} before any), because BOBYQA's quadratic model, Powell's line search and CMA-ES'
- * penalty scaling turn ±∞ into NaN. Bounds: CMA-ES and BOBYQA are given {@link SimpleBounds} {@code [0, 1]^d} and only
- * evaluate inside; Nelder–Mead and Powell refuse bounds in Hipparchus, so they run unbounded and the objective is
- * evaluated at the point clamped to the box (outside, the objective is flat along the clamped coordinates; the returned
- * point is clamped too).
+ * seen so far ({@value #NO_FINITE_VALUE} before any), because BOBYQA's quadratic model, Powell's line search and
+ * CMA-ES' penalty scaling turn ±∞ into NaN.
+ *
+ * <p>Bounds: CMA-ES and BOBYQA are given {@link SimpleBounds} {@code [0, 1]^d} and only evaluate inside; Nelder–Mead
+ * and Powell refuse bounds in Hipparchus, so they run unbounded and the objective is evaluated at the point clamped to
+ * the box (outside, the objective is flat along the clamped coordinates; the returned point is clamped too).
  */
 public final class HipparchusOptimizers {
 

@@ -164,7 +164,7 @@ public final class InvertedCallbackOptimizer implements AskTellOptimizer {
         }
     }
 
-    /** Values delivered to the library so far. */
+    /** Values told (or abandoned) so far. */
     public int evaluations() {
         lock.lock();
         try {
@@ -279,6 +279,7 @@ public final class InvertedCallbackOptimizer implements AskTellOptimizer {
                 throw new IllegalStateException("search method '" + method + "': worker " + threadName + " is closed");
             }
             outstanding = -1;
+            evaluations++;
             this.value = AskTellOptimizer.score(value);
             hasValue = true;
             changed.signalAll();
@@ -321,7 +322,8 @@ public final class InvertedCallbackOptimizer implements AskTellOptimizer {
 
     static UnsupportedOperationException notResumable(String method) {
         return new UnsupportedOperationException("search method '" + method + "' runs a library optimizer on its own"
-                + " thread and is not resumable mid-search: no snapshot or restore (a resumed search starts it afresh)");
+                + " thread and is not resumable mid-search: no snapshot or restore (a resumed search starts it"
+                + " afresh)");
     }
 
     /**
@@ -427,7 +429,6 @@ public final class InvertedCallbackOptimizer implements AskTellOptimizer {
                 throw new StopSignal();
             }
             hasValue = false;
-            evaluations++;
             return value;
         } finally {
             lock.unlock();

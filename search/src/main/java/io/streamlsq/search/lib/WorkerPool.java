@@ -29,8 +29,8 @@ import io.streamlsq.search.Trial;
  * search is deterministic for a seed as long as the ask/tell sequence is.
  *
  * <p>{@link #tell} and {@link #abandon} go to the owning worker (abandon tells it +∞). A tell for an abandoned trial,
- * or for a trial whose worker has been replaced meanwhile, is ignored and counted ({@link #staleTells()}); a tell for an
- * id never asked is an {@link IllegalArgumentException}. A library exception surfaces from {@code ask} (an
+ * or for a trial whose worker has been replaced meanwhile, is ignored and counted ({@link #staleTells()}); a tell for
+ * an id never asked is an {@link IllegalArgumentException}. A library exception surfaces from {@code ask} (an
  * {@link IllegalStateException} naming the method, cause the library's exception) and is never retried: a run that
  * ends without proposing a single trial is also an error, so a failing configuration cannot loop on restarts.
  *

@@ -68,8 +68,8 @@ class InvertedCallbackOptimizerTest {
     }
 
     /**
-     * T4.3: close while the worker waits for a tell returns within 200 ms, the thread is joined, and the library let the
-     * stop signal through (the run ended STOPPED, not FAILED or CONVERGED), for each adapter; also mid-run.
+     * T4.3: close while the worker waits for a tell returns within 200 ms, the thread is joined, and the library let
+     * the stop signal through (the run ended STOPPED, not FAILED or CONVERGED), for each adapter; also mid-run.
      */
     @Test
     void closeWhileWaitingForATellStopsEachAdapterWithin200ms() throws InterruptedException {
