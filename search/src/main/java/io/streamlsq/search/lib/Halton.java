@@ -11,10 +11,21 @@ public final class Halton extends ShiftedSequence {
 
     private HaltonSequenceGenerator generator;
 
+    /** The most dimensions: Hipparchus has 40 bases. */
+    public static final int MAX_DIMENSIONS = 40;
+
     public Halton(int dimensions, long seed) {
-        super(dimensions, seed);
+        super(check(dimensions), seed);
         generator = new HaltonSequenceGenerator(dimensions);
         generator.nextVector(); // index 0: the origin
+    }
+
+    private static int check(int dimensions) {
+        if (dimensions < 1 || dimensions > MAX_DIMENSIONS) {
+            throw new IllegalArgumentException("halton: dimensions = " + dimensions + " outside 1.." + MAX_DIMENSIONS
+                    + " (use sobol for more)");
+        }
+        return dimensions;
     }
 
     @Override

@@ -334,15 +334,7 @@ public final class InvertedCallbackOptimizer implements AskTellOptimizer {
      */
     @Override
     public void close() {
-        Thread t;
-        lock.lock();
-        try {
-            stopping = true;
-            changed.signalAll();
-            t = thread;
-        } finally {
-            lock.unlock();
-        }
+        Thread t = signalStop();
         if (t == null || t == Thread.currentThread()) {
             return;
         }
@@ -363,6 +355,18 @@ public final class InvertedCallbackOptimizer implements AskTellOptimizer {
             throw new IllegalStateException("search method '" + method + "': thread " + threadName
                     + " did not stop within " + joinTimeout.toMillis() + " ms after close (busy inside the library;"
                     + " it stops at its next objective call)");
+        }
+    }
+
+    /** Sets the stop flag and wakes the library thread (close's first step; a pool signals all before joining). */
+    Thread signalStop() {
+        lock.lock();
+        try {
+            stopping = true;
+            changed.signalAll();
+            return thread;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -34,6 +34,22 @@ public final class LibrarySearchMethods {
         return Math.max(1, Math.min(Math.max(1, budget), Math.max(50 * (dimensions + 1), budget / 5)));
     }
 
+    /** Every method of this class, in the order {@code sobol, halton, cmaes, bobyqa, nelder-mead, powell, portfolio}. */
+    public static List<SearchMethod> all() {
+        return List.of(sobol(), halton(), cmaes(), bobyqa(), nelderMead(), powell(), portfolio());
+    }
+
+    /** The method of this class named {@code name}, or an {@link IllegalArgumentException} listing the names. */
+    public static SearchMethod byName(String name) {
+        for (SearchMethod m : all()) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("no search method '" + name + "' in the search module; known: "
+                + all().stream().map(SearchMethod::name).toList());
+    }
+
     /** The Sobol sequence with a seeded shift ({@link Sobol}); checkpointable. */
     public static SearchMethod sobol() {
         return method("sobol", true, (d, seed, budget) -> new Sobol(d, seed));

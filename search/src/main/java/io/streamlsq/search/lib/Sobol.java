@@ -11,10 +11,20 @@ public final class Sobol extends ShiftedSequence {
 
     private SobolSequenceGenerator generator;
 
+    /** The most dimensions Hipparchus' direction numbers cover. */
+    public static final int MAX_DIMENSIONS = 21201;
+
     public Sobol(int dimensions, long seed) {
-        super(dimensions, seed);
+        super(check(dimensions), seed);
         generator = new SobolSequenceGenerator(dimensions);
         generator.nextVector(); // index 0: the origin
+    }
+
+    private static int check(int dimensions) {
+        if (dimensions < 1 || dimensions > MAX_DIMENSIONS) {
+            throw new IllegalArgumentException("sobol: dimensions = " + dimensions + " outside 1.." + MAX_DIMENSIONS);
+        }
+        return dimensions;
     }
 
     @Override

@@ -81,7 +81,7 @@ public final class WorkerPool implements AskTellOptimizer {
      * @param start its start point
      * @param librarySeed the seed the library got
      * @param evaluations values it was told
-     * @param end how it ended ({@code RUNNING} for a current one)
+     * @param end how it ended ({@code RUNNING} for a current run that has not)
      */
     public record Run(int slot, int restart, long seed, double[] start, long librarySeed, int evaluations,
             InvertedCallbackOptimizer.End end) {
@@ -159,13 +159,16 @@ public final class WorkerPool implements AskTellOptimizer {
         return r;
     }
 
-    /** Every run so far, finished ones first (in the order they finished), then the current ones by slot. */
+    /**
+     * Every run so far: the replaced ones (in the order they ended), then the current one of each slot, by slot (its
+     * end is {@code RUNNING}, or {@code FAILED} after a library exception).
+     */
     public List<Run> runs() {
         List<Run> all = new ArrayList<>(finished);
         for (int i = 0; i < slots.length; i++) {
             Slot s = slots[i];
             if (s.worker != null && !s.done) {
-                all.add(record(i, s, InvertedCallbackOptimizer.End.RUNNING));
+                all.add(record(i, s, s.worker.end()));
             }
         }
         return Collections.unmodifiableList(all);
@@ -335,6 +338,12 @@ public final class WorkerPool implements AskTellOptimizer {
     @Override
     public void close() {
         closed = true;
+        for (Slot s : slots) {
+            InvertedCallbackOptimizer w = s.worker;
+            if (w != null) {
+                w.signalStop(); // all threads unwind at once, then each is joined
+            }
+        }
         RuntimeException first = null;
         for (Slot s : slots) {
             InvertedCallbackOptimizer w = s.worker;

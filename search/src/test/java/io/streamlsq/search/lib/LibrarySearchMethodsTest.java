@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -17,15 +18,15 @@ import io.streamlsq.search.Trial;
 class LibrarySearchMethodsTest {
 
     private static List<SearchMethod> all() {
-        return List.of(LibrarySearchMethods.sobol(), LibrarySearchMethods.halton(), LibrarySearchMethods.cmaes(),
-                LibrarySearchMethods.bobyqa(), LibrarySearchMethods.nelderMead(), LibrarySearchMethods.powell(),
-                LibrarySearchMethods.portfolio());
+        return LibrarySearchMethods.all();
     }
 
     @Test
     void names() {
         assertEquals(List.of("sobol", "halton", "cmaes", "bobyqa", "nelder-mead", "powell", "portfolio"),
                 all().stream().map(SearchMethod::name).toList());
+        assertEquals("nelder-mead", LibrarySearchMethods.byName("nelder-mead").name());
+        assertThrows(IllegalArgumentException.class, () -> LibrarySearchMethods.byName("de"));
         assertTrue(LibrarySearchMethods.sobol().checkpointable());
         assertFalse(LibrarySearchMethods.cmaes().checkpointable());
         assertFalse(LibrarySearchMethods.portfolio().checkpointable());

@@ -221,6 +221,7 @@ class WorkerPoolTest {
             assertSame(e.getCause(), again.getCause(), "the same failure, not a new run");
             assertEquals(0, pool.restarts());
             assertEquals(1, pool.runs().size());
+            assertEquals(InvertedCallbackOptimizer.End.FAILED, pool.runs().get(0).end());
         }
         assertEquals(List.of(), TestProblems.liveThreads("asktell-bobyqa-"));
     }
@@ -276,6 +277,21 @@ class WorkerPoolTest {
             assertEquals(60, n);
             assertEquals(List.of(), pool.ask(1));
         }
+    }
+
+    /** Closing a pool whose 8 workers all wait for tells returns within 200 ms and joins every thread. */
+    @Test
+    void closeWithEveryWorkerWaitingIsQuick() {
+        WorkerPool pool = cmaesPool("t43pool", 8, WorkerPool.Dispatch.IDLE);
+        assertEquals(8, pool.ask(8).size());
+        assertEquals(8, TestProblems.liveThreads("asktell-t43pool-").size());
+        long t0 = System.nanoTime();
+        pool.close();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 200, "close took " + ms + " ms");
+        assertEquals(List.of(), TestProblems.liveThreads("asktell-t43pool-"));
+        assertTrue(pool.runs().stream().allMatch(r -> r.end() == InvertedCallbackOptimizer.End.STOPPED));
+        assertThrows(IllegalStateException.class, () -> pool.ask(1));
     }
 
     @Test
