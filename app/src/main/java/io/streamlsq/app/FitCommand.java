@@ -46,7 +46,8 @@ final class FitCommand implements Callable<Integer> {
             "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
             "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
             "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
-            "schedule", "solver", "no-presolve", "engine", "spark-master", "spark-partitions");
+            "schedule", "solver", "no-presolve", "engine", "spark-master", "spark-partitions", "global", "global-budget",
+            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search");
     /** Settings of where a fit runs, not of the fit: not stored for lsq resume (a checkpoint resumes on either engine). */
     static final Set<String> ENGINE_SETTINGS = Set.of("engine", "spark-master", "spark-partitions");
 
@@ -134,6 +135,32 @@ final class FitCommand implements Callable<Integer> {
             + "(docs/accuracy.md#conditioning).")
     String solver;
 
+    @Option(names = "--global", paramLabel = "METHOD", description = "Search for the global minimum before the fit "
+            + "(docs/global-search.md): sobol, halton, lhs, random, de, de-best, cmaes, bobyqa, nelder-mead, powell, portfolio"
+            + " or bo. Every free parameter needs finite --bounds or a --search range.")
+    String global;
+
+    @Option(names = "--global-budget", paramLabel = "N", description = "Trials of the global search (default 200).")
+    String globalBudget;
+
+    @Option(names = "--global-sample-rows", paramLabel = "N", description = "Rows of the sample every trial is fitted on "
+            + "(default 1e5).")
+    String globalSampleRows;
+
+    @Option(names = "--global-keep", paramLabel = "K", description = "Finalists fitted on the full data (default 3).")
+    String globalKeep;
+
+    @Option(names = "--global-trial-passes", paramLabel = "N", description = "Sample passes a trial's local fit may "
+            + "spend (default 30).")
+    String globalTrialPasses;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the global search (default 0).")
+    String seed;
+
+    @Option(names = "--search", paramLabel = "name=lo:hi[:log]", description = "A search range tighter than the bounds "
+            + "(:log searches log(value)); repeatable or comma-separated.")
+    List<String> search;
+
     @Option(names = "--skip-invalid", description = "Skip (and count) rows with a null, NaN or infinite value in a used column, "
             + "instead of refusing the file.")
     boolean skipInvalid;
@@ -210,6 +237,13 @@ final class FitCommand implements Callable<Integer> {
         m.put("warmup-method", warmupMethod);
         m.put("solver", solver);
         m.put("no-presolve", noPresolve ? true : null);
+        m.put("global", global);
+        m.put("global-budget", globalBudget);
+        m.put("global-sample-rows", globalSampleRows);
+        m.put("global-keep", globalKeep);
+        m.put("global-trial-passes", globalTrialPasses);
+        m.put("seed", seed);
+        m.put("search", search == null ? null : String.join(",", search));
         m.put("skip-invalid", skipInvalid ? true : null);
         m.put("memory", memory);
         m.put("checkpoint-dir", checkpointDir == null ? null : checkpointDir.toString());
@@ -427,6 +461,9 @@ final class FitCommand implements Callable<Integer> {
         m.put("warmup_sample_rows", o.warmup().sampleRows());
         m.put("solver", o.solver().name().toLowerCase(Locale.ROOT));
         m.put("presolve", o.presolve());
+        if (o.global() != null) {
+            m.put("global", o.global().toString());
+        }
         m.put("text", o.toString());
         return m;
     }
@@ -487,6 +524,7 @@ final class FitCommand implements Callable<Integer> {
                 throw new UsageException("--solver '" + solver + "' is not one of auto, normal, qr");
             }
         }
+        o.global(GlobalSpecs.parse(s));
         return o.build();
     }
 

@@ -89,8 +89,59 @@ final class ResultJson {
         pre.put("outcome", r.presolveOutcome());
         pre.put("iterations", r.iterations("presolve"));
         m.put("presolve", pre);
+        if (r.global() != null) {
+            m.put("global", global(r.parameterNames(), r.global()));
+        }
         m.put("warnings", r.warnings());
         m.putAll(extra);
+        return m;
+    }
+
+    private static Map<String, Object> global(List<String> names, io.streamlsq.result.GlobalSummary g) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", g.method());
+        m.put("budget", g.budget());
+        m.put("trials", g.trials());
+        m.put("failures", g.failures());
+        m.put("sample_rows", g.sampleRows());
+        List<Map<String, Object>> best = new ArrayList<>();
+        for (var t : g.best()) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("trial", t.number());
+            b.put("score", num(t.score()));
+            b.put("start", named(names, t.start()));
+            b.put("end", named(names, t.end()));
+            best.add(b);
+        }
+        m.put("best_trials", best);
+        List<Map<String, Object>> rounds = new ArrayList<>();
+        for (var t : g.rounds()) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("round", t.round());
+            b.put("rows", t.rows());
+            b.put("entrants", t.entrants());
+            b.put("kept", t.kept());
+            rounds.add(b);
+        }
+        m.put("rounds", rounds);
+        List<Map<String, Object>> finalists = new ArrayList<>();
+        for (var f : g.finalists()) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("start", named(names, f.start()));
+            b.put("params", named(names, f.theta()));
+            b.put("cost", num(f.cost()));
+            b.put("termination", f.termination());
+            b.put("iterations", f.iterations());
+            finalists.add(b);
+        }
+        m.put("finalists", finalists);
+        m.put("winner", g.winner());
+        m.put("rows_evaluated", g.rowsEvaluated());
+        m.put("pass_equivalents", num(g.passEquivalents()));
+        m.put("seconds", g.seconds());
+        if (!g.note().isEmpty()) {
+            m.put("note", g.note());
+        }
         return m;
     }
 

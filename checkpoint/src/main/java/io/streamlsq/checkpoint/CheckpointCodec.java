@@ -22,7 +22,7 @@ import java.util.Map;
 final class CheckpointCodec {
     static final String FORMAT = "streamlsq-checkpoint";
     /** current_phase numbers: the index here (presolve came after the others were numbered). */
-    static final List<String> PHASES = List.of("setup", "warmup", "gauss_newton", "finalize", "presolve");
+    static final List<String> PHASES = List.of("setup", "warmup", "gauss_newton", "finalize", "presolve", "global");
     private static final String PS = "/phase_state";
 
     private CheckpointCodec() {
@@ -101,6 +101,9 @@ final class CheckpointCodec {
         if (f.warmup() != null) {
             warmup(t, g + "/phase1_optimizer_state", f.warmup());
         }
+        if (f.global() != null) {
+            GlobalCodec.write(t, g + "/global", f.global());
+        }
         if (f.pending() != null) {
             PendingPass pp = f.pending();
             String c = g + "/pass_cursor";
@@ -171,7 +174,7 @@ final class CheckpointCodec {
         guards(t, g + "/guard_counters", r.guardTriggers());
     }
 
-    private static void termination(H5Tree t, String g, TerminationRecord r) {
+    static void termination(H5Tree t, String g, TerminationRecord r) {
         if (r != null) {
             t.put(g + "/kind", r.kind()).put(g + "/detail", r.detail()).put(g + "/reason", r.reason());
         }
@@ -266,7 +269,8 @@ final class CheckpointCodec {
                 r.tree.has(g + "/solver_note") ? r.text(g + "/solver_note") : null,
                 r.tree.has(g + "/presolve/stage") ? (int) r.number(g + "/presolve/stage") : 0,
                 r.tree.has(g + "/presolve/outcome") ? r.text(g + "/presolve/outcome") : null,
-                r.optDoubles(g + "/presolve/start"));
+                r.optDoubles(g + "/presolve/start"),
+                r.tree.hasGroup(g + "/global") ? GlobalCodec.read(r, g + "/global") : null);
     }
 
     private static WarmupSnapshot warmup(Reader r, String g) throws CorruptCheckpointException {
@@ -322,7 +326,7 @@ final class CheckpointCodec {
                 r.number(g + "/passes"), r.number(g + "/rows_evaluated"), timings(r, g + "/phases"), r.real(g + "/seconds"),
                 r.real(g + "/condition_number"), List.of(r.optStrings(g + "/warnings")), r.number(g + "/resumed") != 0,
                 new LinkedHashMap<>(guards(r, g + "/guard_counters")), r.text(g + "/warmup_outcome"), numerics(r, g, names.size()),
-                r.tree.has(g + "/presolve_outcome") ? r.text(g + "/presolve_outcome") : null);
+                r.tree.has(g + "/presolve_outcome") ? r.text(g + "/presolve_outcome") : null, null);
     }
 
     private static io.streamlsq.result.Numerics numerics(Reader r, String g, int n) throws CorruptCheckpointException {
@@ -348,7 +352,7 @@ final class CheckpointCodec {
         }
     }
 
-    private static TerminationRecord termination(Reader r, String g) throws CorruptCheckpointException {
+    static TerminationRecord termination(Reader r, String g) throws CorruptCheckpointException {
         if (!r.tree.hasGroup(g)) {
             return null;
         }

@@ -73,7 +73,7 @@ class InteropTest {
                     "DATASET \"data_fingerprint\"", "DATASET \"bounds\"", "DATASET \"fixed\"", "GROUP \"application\"")) {
                 assertTrue(header.contains(name), f.getFileName() + " lacks " + name + ":\n" + header);
             }
-            assertTrue(all.contains("\"streamlsq-checkpoint\"") && all.contains("\"3.1\""), all.substring(0, 600));
+            assertTrue(all.contains("\"streamlsq-checkpoint\"") && all.contains("\"" + io.streamlsq.resume.Checkpoint.VERSION + "\""), all.substring(0, 600));
         }
         String w = run(List.of("/usr/bin/h5dump", "-H", withWarmup.toString()));
         for (String name : List.of("GROUP \"phase1_optimizer_state\"", "DATASET \"diff_params_memory\"",
@@ -117,7 +117,7 @@ class InteropTest {
         Files.writeString(py, script);
         String out = run(List.of(tool("python3 with h5py", "/usr/bin/python3"), py.toString(), last.toString()));
         String[] lines = out.strip().split("\n");
-        assertEquals("streamlsq-checkpoint 3.1", lines[0], out);
+        assertEquals("streamlsq-checkpoint " + io.streamlsq.resume.Checkpoint.VERSION, lines[0], out);
         assertEquals("A,k,w,c", lines[1], out);
         StringBuilder params = new StringBuilder();
         for (double v : c.fit().theta()) {

@@ -39,6 +39,57 @@ final class ParallelPassExecutor implements PassExecutor {
     }
 
     @Override
+    public <T> List<T> invokeAll(List<java.util.concurrent.Callable<T>> tasks) throws IOException {
+        int n = tasks.size();
+        Object[] results = new Object[n];
+        Throwable[] failures = new Throwable[n];
+        AtomicLong next = new AtomicLong();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < Math.min(threads, n); w++) {
+            futures.add(pool.submit(() -> {
+                for (int i = (int) next.getAndIncrement(); i < n; i = (int) next.getAndIncrement()) {
+                    try {
+                        results[i] = tasks.get(i).call();
+                    } catch (Throwable t) {
+                        failures[i] = t;
+                    }
+                }
+            }));
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for trials");
+            }
+        }
+        for (Throwable t : failures) {
+            if (t instanceof IOException e) {
+                throw e;
+            }
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+        List<T> out = new ArrayList<>(n);
+        for (Object r : results) {
+            @SuppressWarnings("unchecked")
+            T t = (T) r;
+            out.add(t);
+        }
+        return out;
+    }
+
+    @Override
     public PassResult run(PassRequest req) throws IOException {
         DataSource source = req.source();
         if (!source.isRandomAccess() || source.chunkCount() < 0 || req.evaluators().size() < 2) {

@@ -18,6 +18,25 @@ public interface PassExecutor {
     /** Number of evaluators (workers) this executor uses. */
     int workers();
 
+    /**
+     * Runs independent tasks (the global search's trials) on this executor's threads, at most {@link #workers()} at
+     * once, and returns their results in the tasks' order. The first failure is rethrown after every task ended: an
+     * {@link IOException} as it is, a runtime exception or error as it is.
+     */
+    default <T> java.util.List<T> invokeAll(java.util.List<java.util.concurrent.Callable<T>> tasks) throws IOException {
+        java.util.List<T> out = new java.util.ArrayList<>(tasks.size());
+        for (java.util.concurrent.Callable<T> t : tasks) {
+            try {
+                out.add(t.call());
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
     /** Runs on the calling thread. */
     static PassExecutor sequential() {
         return new SequentialPassExecutor();

@@ -39,10 +39,12 @@ import java.util.List;
  * @param solver normal equations, QR, or AUTO: the normal equations until they lose the digits (default AUTO)
  * @param presolve fit growing samples of the data before the full-data Gauss-Newton phase, when the data has at
  *     least 16 chunks (default true; docs/algorithm.md)
+ * @param global the global search in front of the fit, or null for none (default; docs/global-search.md)
  */
 public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, double gtol, int maxPasses,
         Duration maxTime, double initialStepBound, int maxConsecutiveInvalidSteps, boolean absoluteSigma,
-        JacobianCheck jacobianCheck, int blockRows, WarmupOptions warmup, Solver solver, boolean presolve) {
+        JacobianCheck jacobianCheck, int blockRows, WarmupOptions warmup, Solver solver, boolean presolve,
+        GlobalOptions global) {
 
     public FitOptions {
         List<String> v = new ArrayList<>();
@@ -101,7 +103,7 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
         return new Builder().scaling(scaling).ftol(ftol).xtol(xtol).gtol(gtol).maxPasses(maxPasses)
                 .maxTime(maxTime).initialStepBound(initialStepBound)
                 .maxConsecutiveInvalidSteps(maxConsecutiveInvalidSteps).absoluteSigma(absoluteSigma)
-                .jacobianCheck(jacobianCheck).blockRows(blockRows).warmup(warmup).solver(solver).presolve(presolve);
+                .jacobianCheck(jacobianCheck).blockRows(blockRows).warmup(warmup).solver(solver).presolve(presolve).global(global);
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -120,6 +122,13 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
         private WarmupOptions warmup = WarmupOptions.defaults();
         private Solver solver = Solver.AUTO;
         private boolean presolve = true;
+        private GlobalOptions global;
+
+        /** The global search in front of the fit, or null for none. */
+        public Builder global(GlobalOptions v) {
+            global = v;
+            return this;
+        }
 
         public Builder presolve(boolean v) {
             presolve = v;
@@ -198,7 +207,7 @@ public record FitOptions(ScalingStrategy scaling, double ftol, double xtol, doub
 
         public FitOptions build() {
             return new FitOptions(scaling, ftol, xtol, gtol, maxPasses, maxTime, initialStepBound,
-                    maxConsecutiveInvalidSteps, absoluteSigma, jacobianCheck, blockRows, warmup, solver, presolve);
+                    maxConsecutiveInvalidSteps, absoluteSigma, jacobianCheck, blockRows, warmup, solver, presolve, global);
         }
     }
 }

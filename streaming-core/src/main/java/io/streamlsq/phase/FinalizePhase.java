@@ -87,9 +87,44 @@ final class FinalizePhase {
         s.phases.add(new PhaseTiming(NAME, (t1 - t0) * 1e-9, 0, 0));
         return new FitResult(names, s.problem.initial(), s.theta.clone(), stderr, fixed, cov, corr,
                 s.termination, cost, ssr, rows, dof, dof > 0 ? ssr / dof : Double.NaN, s.passes,
-                s.rowsEvaluated, s.phases, (t1 - s.startNanos) * 1e-9, cond, warnings, resumed,
-                new java.util.LinkedHashMap<>(s.guards), s.warmupOutcome,
-                new Numerics(s.solver.solverName(), s.solverNote, kappa, reliableValues, reliableStderr), s.presolveOutcome);
+                s.rowsEvaluated + (s.global == null ? 0 : s.global.rowsEvaluated), s.phases, (t1 - s.startNanos) * 1e-9,
+                cond, warnings, resumed, new java.util.LinkedHashMap<>(s.guards), s.warmupOutcome,
+                new Numerics(s.solver.solverName(), s.solverNote, kappa, reliableValues, reliableStderr), s.presolveOutcome,
+                s.global == null ? null : globalSummary(s));
+    }
+
+    /** What the global search did, for the report and the result JSON. */
+    private static io.streamlsq.result.GlobalSummary globalSummary(FitState s) {
+        GlobalState g = s.global;
+        var o = s.options.global();
+        List<io.streamlsq.resume.GlobalSnapshot.TrialRecord> ranked = new ArrayList<>(g.trials);
+        ranked.removeIf(t -> t.end() == null);
+        ranked.sort(java.util.Comparator.comparingDouble(io.streamlsq.resume.GlobalSnapshot.TrialRecord::score)
+                .thenComparingLong(io.streamlsq.resume.GlobalSnapshot.TrialRecord::number));
+        List<io.streamlsq.result.GlobalSummary.Trial> best = new ArrayList<>();
+        for (var t : ranked.subList(0, Math.min(GlobalPhase.LISTED, ranked.size()))) {
+            best.add(new io.streamlsq.result.GlobalSummary.Trial(t.number(), t.score(), t.start().clone(), t.end().clone()));
+        }
+        List<io.streamlsq.result.GlobalSummary.Round> rounds = new ArrayList<>();
+        g.rounds.forEach(r -> rounds.add(new io.streamlsq.result.GlobalSummary.Round(r.round(), r.rows(), r.entrants(),
+                r.kept())));
+        List<io.streamlsq.result.GlobalSummary.Finalist> finalists = new ArrayList<>();
+        for (int i = 0; i < g.results.size(); i++) {
+            var r = g.results.get(i);
+            finalists.add(new io.streamlsq.result.GlobalSummary.Finalist(g.finalists.get(i).clone(), r.theta().clone(),
+                    r.cost(), r.termination() == null ? "none" : r.termination().kind() + ": " + r.termination().reason(),
+                    r.iterations()));
+        }
+        double seconds = 0;
+        for (var t : s.phases) {
+            if (t.name().equals(GlobalPhase.NAME)) {
+                seconds += t.seconds();
+            }
+        }
+        long rows = s.problem.source().rowCount();
+        return new io.streamlsq.result.GlobalSummary(g.method, o.budget(), g.trials.size(), g.failures(), g.sampleRows,
+                best, rounds, finalists, g.winner, g.rowsEvaluated, rows > 0 ? (double) g.rowsEvaluated / rows : Double.NaN,
+                seconds, g.note);
     }
 
     /**

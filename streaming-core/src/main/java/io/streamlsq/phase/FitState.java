@@ -40,6 +40,9 @@ final class FitState {
     /** θ when the presolve began (null before): its result must beat this point on the last sample. */
     double[] presolveStart;
 
+    /** The global search (null when the fit has none). */
+    GlobalState global;
+
     long passes;
     long rowsEvaluated;
     final List<String> warnings = new ArrayList<>();

@@ -105,29 +105,43 @@ public final class PhaseOrchestrator {
             state.checkpointer = new Checkpointer(ck, ticker, assemble);
         }
         PassRunner passes = new PassRunner(state, executor, listeners);
-        List<Phase> phases = new java.util.ArrayList<>(List.of(new SetupPhase(listeners)));
+        boolean global = opts.global() != null;
+        if (global) {
+            GlobalSearchSpace.of(problem, opts.global()); // a missing bound is refused before any data is read
+            state.global = new GlobalState(opts.global().method().name());
+        }
+        List<Phase> head = new java.util.ArrayList<>(List.of(new SetupPhase(listeners)));
+        if (global) {
+            head.add(new GlobalPhase(executor, ticker));
+        }
+        List<Phase> local = new java.util.ArrayList<>();
         if (warmup) {
-            phases.add(new WarmupPhase(passes, listeners));
+            local.add(new WarmupPhase(passes, listeners));
         }
         boolean presolve = gaussNewton && opts.presolve();
         if (presolve) {
-            phases.add(new PresolvePhase(executor, ticker));
+            local.add(new PresolvePhase(executor, ticker));
         }
         if (gaussNewton) {
-            phases.add(new GaussNewtonPhase(passes, listeners, ticker));
+            local.add(new GaussNewtonPhase(passes, listeners, ticker));
         }
         String resumeAt = null;
         if (from != null) {
             resumeAt = from.phase();
-            if (!List.of(WarmupPhase.NAME, PresolvePhase.NAME, GaussNewtonPhase.NAME, FinalizePhase.NAME).contains(resumeAt)
+            if (!List.of(GlobalPhase.NAME, WarmupPhase.NAME, PresolvePhase.NAME, GaussNewtonPhase.NAME, FinalizePhase.NAME)
+                    .contains(resumeAt)
+                    || (resumeAt.equals(GlobalPhase.NAME) && !global)
                     || (resumeAt.equals(WarmupPhase.NAME) && !warmup)
                     || (resumeAt.equals(PresolvePhase.NAME) && !presolve)
                     || (resumeAt.equals(GaussNewtonPhase.NAME) && !gaussNewton)) {
+                List<String> names = new java.util.ArrayList<>();
+                head.forEach(ph -> names.add(ph.name()));
+                local.forEach(ph -> names.add(ph.name()));
                 throw new CheckpointMismatchException("the checkpoint continues phase '" + resumeAt
-                        + "', which this fit does not run (phases: " + phases.stream().map(Phase::name).toList() + ")");
+                        + "', which this fit does not run (phases: " + names + ")");
             }
             Snapshots.restore(state, from, ticker.nanos());
-            if (FinalizePhase.NAME.equals(resumeAt) && gaussNewton
+            if (FinalizePhase.NAME.equals(resumeAt) && gaussNewton && !global
                     && state.termination instanceof io.streamlsq.result.Termination.LimitReached
                     && withinBudget(state)) {
                 // stopped by a pass or time budget that the resumed run raised: Gauss-Newton goes on from its point
@@ -135,16 +149,13 @@ public final class PhaseOrchestrator {
                 state.termination = null;
             }
         }
-        boolean skipping = from != null;
-        for (Phase phase : phases) {
-            if (skipping && !phase.name().equals(resumeAt)) {
-                continue; // finished before the checkpoint
-            }
-            boolean resuming = skipping;
-            skipping = false;
-            runPhase(phase, state, resuming);
-            if (state.termination != null) {
-                break;
+        ResumeAt at = new ResumeAt(resumeAt);
+        runPhases(head, state, at);
+        if (state.termination == null) {
+            if (global) {
+                new Finalists(this, passes).run(state, local, at);
+            } else {
+                runPhases(local, state, at);
             }
         }
         if (!FinalizePhase.NAME.equals(resumeAt)) {
@@ -177,6 +188,47 @@ public final class PhaseOrchestrator {
     private boolean withinBudget(FitState s) {
         return s.passes < s.options.maxPasses()
                 && (s.options.maxTime() == null || ticker.nanos() - s.startNanos < s.options.maxTime().toNanos());
+    }
+
+    /** Which phase a resumed fit continues: the phases before it are skipped once, then all run. */
+    static final class ResumeAt {
+        private String phase;
+
+        ResumeAt(String phase) {
+            this.phase = phase;
+        }
+
+        /** Whether {@code name} is skipped; false from the resumed phase on. */
+        boolean skip(String name) {
+            return phase != null && !phase.equals(name);
+        }
+
+        /** Whether {@code name} is the phase being resumed (true once; afterwards nothing is resumed). */
+        boolean resumes(String name) {
+            if (phase != null && phase.equals(name)) {
+                phase = null;
+                return true;
+            }
+            return false;
+        }
+
+        /** Whether a phase is still to be found (the run is still skipping). */
+        boolean pending() {
+            return phase != null;
+        }
+    }
+
+    /** Runs {@code phases} in order, from the resumed one, until one ends the fit. */
+    void runPhases(List<Phase> phases, FitState state, ResumeAt at) throws IOException {
+        for (Phase phase : phases) {
+            if (at.skip(phase.name())) {
+                continue; // finished before the checkpoint
+            }
+            runPhase(phase, state, at.resumes(phase.name()));
+            if (state.termination != null) {
+                break;
+            }
+        }
     }
 
     private void runPhase(Phase phase, FitState state, boolean resuming) throws IOException {

@@ -21,7 +21,8 @@ final class Snapshots {
                 s.diag == null ? null : s.diag.clone(), s.radius, s.damping, s.gaussNewtonIterations, s.invalidSteps,
                 s.guards, s.warmupOutcome, s.warnings, TerminationRecord.of(s.termination), warmup, null,
                 s.digests.toArray(), s.solver.solverName(), s.solverNote, s.presolveStage,
-                s.presolveOutcome, s.presolveStart == null ? null : s.presolveStart.clone());
+                s.presolveOutcome, s.presolveStart == null ? null : s.presolveStart.clone(),
+                s.global == null ? null : s.global.snapshot());
     }
 
     /**
@@ -57,6 +58,21 @@ final class Snapshots {
         if (f.presolveStart() != null) {
             length("presolve/start", f.presolveStart(), n);
             s.presolveStart = f.presolveStart().clone();
+        }
+        if ((f.global() == null) != (s.global == null)) {
+            throw new CheckpointMismatchException(f.global() == null ? "the checkpoint holds a fit without a global search,"
+                    + " and this fit has one (--global)" : "the checkpoint holds a fit with a global search ("
+                    + f.global().method() + "), and this fit has none");
+        }
+        if (f.global() != null) {
+            if (!f.global().method().equals(s.global.method)) {
+                throw new CheckpointMismatchException("the checkpoint's global search is '" + f.global().method()
+                        + "', this fit's is '" + s.global.method + "'");
+            }
+            for (double[] t : f.global().finalists()) {
+                length("global/finalists", t, n);
+            }
+            s.global = GlobalState.of(f.global());
         }
         s.current = f.current() == null ? null : sums(p, f.current(), s.solver, "phase2 accumulators");
         s.passes = f.passes();

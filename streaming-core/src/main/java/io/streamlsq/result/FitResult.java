@@ -38,7 +38,7 @@ public record FitResult(List<String> parameterNames, double[] initial, double[] 
         double ssr, long rows, long dof, double reducedChi2, long passes, long rowsEvaluated,
         List<PhaseTiming> phases, double seconds, double conditionNumber, List<String> warnings,
         boolean resumed, java.util.Map<String, Long> guardTriggers, String warmupOutcome, Numerics numerics,
-        String presolveOutcome) {
+        String presolveOutcome, GlobalSummary global) {
 
     public FitResult {
         guardTriggers = java.util.Map.copyOf(guardTriggers);
@@ -86,6 +86,6 @@ public record FitResult(List<String> parameterNames, double[] initial, double[] 
     public FitResult withResumed(boolean r) {
         return new FitResult(parameterNames, initial, values, stderr, fixed, covariance, correlation, termination, cost, ssr,
                 rows, dof, reducedChi2, passes, rowsEvaluated, phases, seconds, conditionNumber, warnings, r,
-                guardTriggers, warmupOutcome, numerics, presolveOutcome);
+                guardTriggers, warmupOutcome, numerics, presolveOutcome, global);
     }
 }

@@ -16,6 +16,31 @@ final class Reports {
                 r.termination().status(), r.termination().reason(), r.cost(), r.rows(), r.passes(), r.seconds());
     }
 
+    private static void global(StringBuilder s, GlobalSummary g) {
+        s.append("[[Global Search]]\n");
+        line(s, "# method", String.format(Locale.ROOT, "%s: %d of %d trials (%d failed), each a local fit on %d rows",
+                g.method(), g.trials(), g.budget(), g.failures(), g.sampleRows()));
+        StringBuilder best = new StringBuilder();
+        for (GlobalSummary.Trial t : g.best().subList(0, Math.min(3, g.best().size()))) {
+            best.append(best.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "#%d %.6g", t.number(), t.score()));
+        }
+        line(s, "# best trials", best.length() == 0 ? "none finished" : best + " (sample cost)");
+        for (GlobalSummary.Round t : g.rounds()) {
+            line(s, "# round " + t.round(), String.format(Locale.ROOT, "%d rows, %d entrants, %d kept", t.rows(),
+                    t.entrants(), t.kept()));
+        }
+        for (int i = 0; i < g.finalists().size(); i++) {
+            GlobalSummary.Finalist f = g.finalists().get(i);
+            line(s, "# finalist " + (i + 1), String.format(Locale.ROOT, "cost %s, %d iterations, %s%s", fmt(f.cost()),
+                    f.iterations(), f.termination().replaceAll(":.*", ""), i == g.winner() ? " <- reported" : ""));
+        }
+        line(s, "# search cost", String.format(Locale.ROOT, "%d rows evaluated (%.3g pass equivalents), %.3f s",
+                g.rowsEvaluated(), g.passEquivalents(), g.seconds()));
+        if (!g.note().isEmpty()) {
+            line(s, "# note", g.note());
+        }
+    }
+
     static String full(FitResult r) {
         StringBuilder s = new StringBuilder();
         int free = 0;
@@ -52,6 +77,9 @@ final class Reports {
                 + String.format(Locale.ROOT, "%.3g", r.numerics().kappa()) + ")");
         line(s, "solver", r.numerics().solver() + (r.numerics().note() == null ? "" : " (" + r.numerics().note() + ")"));
         line(s, "time", String.format(Locale.ROOT, "%.3f s", r.seconds()));
+        if (r.global() != null) {
+            global(s, r.global());
+        }
         s.append("[[Variables]]\n");
         int width = r.parameterNames().stream().mapToInt(String::length).max().orElse(1);
         for (int k = 0; k < r.parameterNames().size(); k++) {

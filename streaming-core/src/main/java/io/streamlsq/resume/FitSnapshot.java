@@ -31,6 +31,7 @@ import java.util.Map;
  * @param presolveStage the presolve stage to run next (at phase {@code presolve}); its count once done
  * @param presolveOutcome what the presolve did, for the report
  * @param presolveStart θ when the presolve began, or null
+ * @param global the global search's state, or null when the fit has none
  */
 public record FitSnapshot(String phase, List<PhaseTiming> completed, double phaseSeconds, long phasePasses0,
         int phaseIterations, double elapsedSeconds, double[] theta, double[] q, String scalingStrategy,
@@ -38,7 +39,7 @@ public record FitSnapshot(String phase, List<PhaseTiming> completed, double phas
         double[] diag, double radius, double damping, int gaussNewtonIterations, int invalidSteps,
         Map<String, Long> guards, String warmupOutcome, List<String> warnings, TerminationRecord termination,
         WarmupSnapshot warmup, PendingPass pending, long[] dataDigests, String solver, String solverNote, int presolveStage,
-        String presolveOutcome, double[] presolveStart) {
+        String presolveOutcome, double[] presolveStart, GlobalSnapshot global) {
 
     public FitSnapshot {
         dataDigests = dataDigests == null ? new long[0] : dataDigests;
@@ -53,13 +54,13 @@ public record FitSnapshot(String phase, List<PhaseTiming> completed, double phas
     public FitSnapshot withDataDigests(long[] d) {
         return new FitSnapshot(phase, completed, phaseSeconds, phasePasses0, phaseIterations, elapsedSeconds, theta, q,
                 scalingStrategy, scales, offsets, fingerprint, current, passes, rowsEvaluated, diag, radius, damping,
-                gaussNewtonIterations, invalidSteps, guards, warmupOutcome, warnings, termination, warmup, pending, d, solver, solverNote, presolveStage, presolveOutcome, presolveStart);
+                gaussNewtonIterations, invalidSteps, guards, warmupOutcome, warnings, termination, warmup, pending, d, solver, solverNote, presolveStage, presolveOutcome, presolveStart, global);
     }
 
     /** This snapshot with a pass in progress. */
     public FitSnapshot withPending(PendingPass p) {
         return new FitSnapshot(phase, completed, phaseSeconds, phasePasses0, phaseIterations, elapsedSeconds, theta, q,
                 scalingStrategy, scales, offsets, fingerprint, current, passes, rowsEvaluated, diag, radius, damping,
-                gaussNewtonIterations, invalidSteps, guards, warmupOutcome, warnings, termination, warmup, p, dataDigests, solver, solverNote, presolveStage, presolveOutcome, presolveStart);
+                gaussNewtonIterations, invalidSteps, guards, warmupOutcome, warnings, termination, warmup, p, dataDigests, solver, solverNote, presolveStage, presolveOutcome, presolveStart, global);
     }
 }

@@ -63,7 +63,8 @@ public final class DifferentialEvolution implements AskTellOptimizer {
         return Math.max(Math.max(5, 4 + dimensions), Math.min(15 * dimensions, budget / 5));
     }
 
-    static SearchMethod method(Strategy strategy) {
+    /** The method of {@code strategy}: named {@code de} (rand/1/bin) or {@code de-best} (best/1/bin). */
+    public static SearchMethod method(Strategy strategy) {
         return new SearchMethod() {
             @Override
             public String name() {
