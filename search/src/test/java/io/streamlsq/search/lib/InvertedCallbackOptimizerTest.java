@@ -69,32 +69,43 @@ class InvertedCallbackOptimizerTest {
 
     /**
      * T4.3: close while the worker waits for a tell returns within 200 ms, the thread is joined, and the library let
-     * the stop signal through (the run ended STOPPED, not FAILED or CONVERGED), for each adapter; also mid-run.
+     * the stop signal through (the run ended STOPPED, not FAILED or CONVERGED), for each adapter; also mid-run. Close
+     * takes about a millisecond; on a machine shared with other builds a scheduling stall can exceed 200 ms now and
+     * then, so the timing must hold in one of three attempts (a close that polls, or waits for its join timeout, fails
+     * all three), while every other assertion holds in each.
      */
     @Test
-    void closeWhileWaitingForATellStopsEachAdapterWithin200ms() throws InterruptedException {
+    void closeWhileWaitingForATellStopsEachAdapterWithin200ms() {
         for (var e : adapters().entrySet()) {
             for (int told : new int[] {0, 25}) {
-                String name = "t43" + e.getKey() + told;
-                InvertedCallbackOptimizer o = new InvertedCallbackOptimizer(name, e.getValue(), new double[] {0.2, 0.7},
-                        5, 0, 0);
-                for (int i = 0; i < told; i++) {
-                    Trial t = o.ask(1).get(0);
-                    o.tell(t.id(), TestProblems.branin(t.u()));
+                List<Long> millis = new ArrayList<>();
+                for (int attempt = 0; attempt < 3 && (millis.isEmpty() || millis.get(millis.size() - 1) >= 200);
+                        attempt++) {
+                    millis.add(closeWhileWaiting("t43" + e.getKey() + told + "a" + attempt, e.getValue(), told));
                 }
-                assertEquals(1, o.ask(1).size()); // outstanding: the library thread waits for this value
-                assertTrue(o.busy());
-                long t0 = System.nanoTime();
-                o.close();
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertTrue(ms < 200, name + ": close took " + ms + " ms");
-                assertEquals(InvertedCallbackOptimizer.End.STOPPED, o.end(), name + " swallowed the stop signal");
-                assertTrue(TestProblems.liveThreads("asktell-" + name + "-").isEmpty(), name + ": thread alive");
-                assertEquals(told, o.evaluations());
-                assertThrows(IllegalStateException.class, () -> o.ask(1));
-                o.close(); // idempotent
+                assertTrue(millis.get(millis.size() - 1) < 200, e.getKey() + " after " + told + " tells: close took "
+                        + millis + " ms");
             }
         }
+    }
+
+    private static long closeWhileWaiting(String name, CallbackOptimizer library, int told) {
+        InvertedCallbackOptimizer o = new InvertedCallbackOptimizer(name, library, new double[] {0.2, 0.7}, 5, 0, 0);
+        for (int i = 0; i < told; i++) {
+            Trial t = o.ask(1).get(0);
+            o.tell(t.id(), TestProblems.branin(t.u()));
+        }
+        assertEquals(1, o.ask(1).size()); // outstanding: the library thread waits for this value
+        assertTrue(o.busy());
+        long t0 = System.nanoTime();
+        o.close();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(InvertedCallbackOptimizer.End.STOPPED, o.end(), name + " swallowed the stop signal");
+        assertTrue(TestProblems.liveThreads("asktell-" + name + "-").isEmpty(), name + ": thread alive");
+        assertEquals(told, o.evaluations());
+        assertThrows(IllegalStateException.class, () -> o.ask(1));
+        o.close(); // idempotent
+        return ms;
     }
 
     @Test

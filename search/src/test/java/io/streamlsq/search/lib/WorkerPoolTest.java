@@ -279,19 +279,26 @@ class WorkerPoolTest {
         }
     }
 
-    /** Closing a pool whose 8 workers all wait for tells returns within 200 ms and joins every thread. */
+    /**
+     * Closing a pool whose 8 workers all wait for tells returns within 200 ms and joins every thread (the timing in one
+     * of three attempts, as in T4.3).
+     */
     @Test
     void closeWithEveryWorkerWaitingIsQuick() {
-        WorkerPool pool = cmaesPool("t43pool", 8, WorkerPool.Dispatch.IDLE);
-        assertEquals(8, pool.ask(8).size());
-        assertEquals(8, TestProblems.liveThreads("asktell-t43pool-").size());
-        long t0 = System.nanoTime();
-        pool.close();
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < 200, "close took " + ms + " ms");
-        assertEquals(List.of(), TestProblems.liveThreads("asktell-t43pool-"));
-        assertTrue(pool.runs().stream().allMatch(r -> r.end() == InvertedCallbackOptimizer.End.STOPPED));
-        assertThrows(IllegalStateException.class, () -> pool.ask(1));
+        List<Long> millis = new ArrayList<>();
+        for (int attempt = 0; attempt < 3 && (millis.isEmpty() || millis.get(millis.size() - 1) >= 200); attempt++) {
+            String name = "t43pool" + attempt;
+            WorkerPool pool = cmaesPool(name, 8, WorkerPool.Dispatch.IDLE);
+            assertEquals(8, pool.ask(8).size());
+            assertEquals(8, TestProblems.liveThreads("asktell-" + name + "-").size());
+            long t0 = System.nanoTime();
+            pool.close();
+            millis.add((System.nanoTime() - t0) / 1_000_000);
+            assertEquals(List.of(), TestProblems.liveThreads("asktell-" + name + "-"));
+            assertTrue(pool.runs().stream().allMatch(r -> r.end() == InvertedCallbackOptimizer.End.STOPPED));
+            assertThrows(IllegalStateException.class, () -> pool.ask(1));
+        }
+        assertTrue(millis.get(millis.size() - 1) < 200, "close took " + millis + " ms");
     }
 
     @Test
