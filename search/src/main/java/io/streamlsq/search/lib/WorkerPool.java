@@ -113,6 +113,8 @@ public final class WorkerPool implements AskTellOptimizer {
     private long staleTells;
     private int roundRobin;
     private volatile boolean closed;
+    /** Set when a run ended without proposing anything: every later ask throws it (no restart loop). */
+    private IllegalStateException broken;
 
     public WorkerPool(String method, int dimensions, CallbackOptimizer library, long baseSeed, Settings settings) {
         this(method, dimensions, library, baseSeed, settings, Dispatch.IDLE);
@@ -185,6 +187,9 @@ public final class WorkerPool implements AskTellOptimizer {
             throw new IllegalArgumentException(method + ": ask(" + n + ") needs n >= 1");
         }
         checkOpen();
+        if (broken != null) {
+            throw broken;
+        }
         List<Trial> out = new ArrayList<>(n);
         if (dispatch == Dispatch.IDLE) {
             for (int i = 0; i < slots.length && out.size() < n; i++) {
@@ -247,8 +252,10 @@ public final class WorkerPool implements AskTellOptimizer {
             w.close();
             finished.add(record(i, s, w.end()));
             if (w.trialsAsked() == 0) {
-                throw new IllegalStateException("search method '" + method + "': run " + w.threadName() + " ended ("
-                        + w.end() + ") without proposing a trial; not restarting it");
+                s.done = true;
+                broken = new IllegalStateException("search method '" + method + "': run " + w.threadName()
+                        + " ended (" + w.end() + ") without proposing a trial; not restarting it");
+                throw broken;
             }
             if (!settings.restarts()) {
                 s.done = true;

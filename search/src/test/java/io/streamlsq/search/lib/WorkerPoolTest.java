@@ -237,7 +237,10 @@ class WorkerPoolTest {
         try (pool) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.ask(1));
             assertTrue(e.getMessage().contains("without proposing a trial"), e.getMessage());
+            assertSame(e, assertThrows(IllegalStateException.class, () -> pool.ask(1)));
             assertEquals(1, runs.get());
+            assertEquals(1, pool.runs().size());
+            assertEquals(0, pool.restarts());
         }
     }
 
