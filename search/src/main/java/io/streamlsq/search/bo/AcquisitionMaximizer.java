@@ -10,9 +10,12 @@ final class AcquisitionMaximizer {
     private AcquisitionMaximizer() {
     }
 
-    /** The maximizing point, in process coordinates. */
+    /**
+     * The maximizing point, in process coordinates, among those {@code acceptable} accepts (the refined points by
+     * value, then the candidates by score); the best point overall when none is acceptable.
+     */
     static double[] maximize(GaussianProcess gp, GaussianProcess.Candidates cands, Acquisition acq, double best,
-            double[] lo, double[] hi, int restarts, int steps) {
+            double[] lo, double[] hi, int restarts, int steps, java.util.function.Predicate<double[]> acceptable) {
         cands.update();
         int m = cands.m;
         int d = gp.dimensions();
@@ -23,32 +26,50 @@ final class AcquisitionMaximizer {
         int[] top = top(score, Math.max(1, restarts));
         double[] bestX = java.util.Arrays.copyOfRange(cands.points, top[0] * d, top[0] * d + d);
         double bestValue = score[top[0]];
-        if (steps == 0) {
-            return bestX;
-        }
+        java.util.List<double[]> refined = new java.util.ArrayList<>();
+        java.util.List<Double> refinedValues = new java.util.ArrayList<>();
+        refined.add(bestX);
+        refinedValues.add(bestValue);
         double[] out = new double[2];
         double[] gm = new double[d];
         double[] gv = new double[d];
         double[] der = new double[2];
+        // scaled so that the best candidate's value is 1: the stopping tolerances are then relative
+        double scale = bestValue > 0 && Double.isFinite(bestValue) ? 1 / bestValue : 1;
         BoundedLbfgs.Function f = (x, g) -> {
             gp.predictNormalized(x, out, gm, gv);
             double sigma = Math.sqrt(out[1]);
             double a = acq.value(out[0], sigma, best, der);
             double dSigma = sigma > 0 ? der[1] / (2 * sigma) : 0;
             for (int j = 0; j < d; j++) {
-                g[j] = -(der[0] * gm[j] + dSigma * gv[j]);
+                g[j] = -scale * (der[0] * gm[j] + dSigma * gv[j]);
             }
-            return -a;
+            return -scale * a;
         };
-        for (int r = 0; r < Math.min(restarts, top.length); r++) {
+        for (int r = 0; r < Math.min(restarts, top.length) && steps > 0; r++) {
             double[] x0 = java.util.Arrays.copyOfRange(cands.points, top[r] * d, top[r] * d + d);
-            BoundedLbfgs.Result res = BoundedLbfgs.minimize(f, x0, lo, hi, steps, 0, 1e-12);
-            if (-res.value() > bestValue) {
-                bestValue = -res.value();
-                bestX = res.x();
+            BoundedLbfgs.Result res = BoundedLbfgs.minimize(f, x0, lo, hi, steps, 1e-9, 1e-9);
+            refined.add(res.x());
+            refinedValues.add(-res.value() / scale);
+        }
+        Integer[] order = new Integer[refined.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        // stable: ties keep the candidate, then the earlier refinement
+        java.util.Arrays.sort(order, (p, q) -> Double.compare(refinedValues.get(q), refinedValues.get(p)));
+        for (Integer i : order) {
+            if (acceptable.test(refined.get(i))) {
+                return refined.get(i);
             }
         }
-        return bestX;
+        for (int c : top(score, m)) {
+            double[] x = java.util.Arrays.copyOfRange(cands.points, c * d, c * d + d);
+            if (acceptable.test(x)) {
+                return x;
+            }
+        }
+        return refined.get(order[0]);
     }
 
     /** Indices of the k largest scores, largest first (ties: lower index first). */

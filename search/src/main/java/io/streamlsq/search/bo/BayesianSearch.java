@@ -25,7 +25,8 @@ import org.hipparchus.random.SobolSequenceGenerator;
  * points (scrambled Sobol in product mode, uniform in hyperoptax mode) are scored by the acquisition with the incumbent
  * (the lowest normalized value among real and hallucinated rows, passed explicitly in both stages), the best
  * {@code restarts} are refined by projected L-BFGS ({@code steps} iterations) on the same acquisition, the best point
- * is snapped to its value ({@link Coordinates#snap}), proposed, and hallucinated.
+ * is snapped to its value ({@link Coordinates#snap}), kept {@link #MIN_SPACING} away from known points when any
+ * candidate allows (else the next best), proposed, and hallucinated.
  *
  * <p><b>Values.</b> NaN and ±∞ are failed trials: they are stored as +∞ (in minimization orientation; −∞ in the
  * user's orientation when maximizing) and, for the surrogate only, replaced by the worst finite value told so far, so
@@ -199,9 +200,12 @@ public final class BayesianSearch implements AskTellOptimizer {
      * @param conditioningFailures conditionings that failed at the largest jitter (the slots were filled uniformly)
      * @param failedValues non-finite values told
      * @param droppedObservations values told when the store was full (not stored)
+     * @param crowdedProposals proposals closer than {@link #MIN_SPACING} to a known point because no candidate was
+     *     farther (small discrete spaces)
      */
     public record Stats(long warmupTrials, long modelTrials, long hyperparameterFits, long fitFailures,
-            long jitterEscalations, long conditioningFailures, long failedValues, long droppedObservations) {
+            long jitterEscalations, long conditioningFailures, long failedValues, long droppedObservations,
+            long crowdedProposals) {
     }
 
     /** A black-box function of the search space's values (or of u without a mapping). */
@@ -227,6 +231,13 @@ public final class BayesianSearch implements AskTellOptimizer {
     private static final double LOG_LENGTH_LO = Math.log(1e-2);
     private static final double LOG_LENGTH_HI = Math.log(1e2);
     private static final int STATE_VERSION = 1;
+    /**
+     * Random hyperparameter restarts only while at most this many values are stored: beyond, each likelihood
+     * evaluation costs O(n³) and the previous θ, fitted on nearly the same data, is a good start.
+     */
+    static final int RESTART_LIMIT = 100;
+    /** Proposals keep this distance (unit box, Euclidean) from known points when any candidate allows. */
+    static final double MIN_SPACING = 1e-3;
 
     private final Options o;
     private final UnitBoxMapping mapping;
@@ -245,7 +256,7 @@ public final class BayesianSearch implements AskTellOptimizer {
     private double bestF = Double.POSITIVE_INFINITY;
     private double[] bestU;
     private Status status = Status.OK;
-    private final long[] stats = new long[8];
+    private final long[] stats = new long[9];
     private double[] sobol;
     private double[] warmupDesign;
 
@@ -332,7 +343,7 @@ public final class BayesianSearch implements AskTellOptimizer {
     }
 
     public Stats stats() {
-        return new Stats(stats[0], stats[1], stats[2], stats[3], stats[4], stats[5], stats[6], stats[7]);
+        return new Stats(stats[0], stats[1], stats[2], stats[3], stats[4], stats[5], stats[6], stats[7], stats[8]);
     }
 
     /** Values stored (told and kept). */
@@ -523,14 +534,51 @@ public final class BayesianSearch implements AskTellOptimizer {
                 best = Math.min(best, gp.normalizedValue(i));
             }
             double[] g = AcquisitionMaximizer.maximize(gp, scored, o.acquisition(), best, coords.lower(),
-                    coords.upper(), o.restarts(), o.steps());
+                    coords.upper(), o.restarts(), o.steps(), p -> isApart(coords.snap(coords.toUnit(p)), batch));
             double[] u = coords.snap(coords.toUnit(g));
+            if (!isApart(u, batch)) {
+                stats[8]++;
+            }
             batch.add(u);
             stats[1]++;
             if (k + 1 < count) {
                 hallucinate(gp, coords.toProcess(u), rng);
             }
         }
+    }
+
+    /**
+     * Whether u is at least {@link #MIN_SPACING} (Euclidean, unit box) from every stored, pending and batch point:
+     * a deterministic objective gains nothing from a point next to a known one, and Kriging Believer batches can
+     * otherwise crowd along a falling mean.
+     */
+    private boolean isApart(double[] u, List<double[]> batch) {
+        double limit = MIN_SPACING * MIN_SPACING;
+        for (int i = 0; i < observed; i++) {
+            if (squaredDistance(us, i * d, u) < limit) {
+                return false;
+            }
+        }
+        for (double[] p : pending.values()) {
+            if (squaredDistance(p, 0, u) < limit) {
+                return false;
+            }
+        }
+        for (double[] p : batch) {
+            if (squaredDistance(p, 0, u) < limit) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private double squaredDistance(double[] a, int offset, double[] u) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+            double t = a[offset + j] - u[j];
+            s += t * t;
+        }
+        return s;
     }
 
     private void hallucinate(GaussianProcess gp, double[] g, Rng rng) {
@@ -645,8 +693,9 @@ public final class BayesianSearch implements AskTellOptimizer {
             }
             Rng rng = Rng.of(Rng.derive(seed, "bo-fit", observed));
             double[] start = BoundedLbfgs.clip(theta.clone(), lo, hi);
-            fit = HyperparameterTuner.lbfgs(o.kernel(), start, x, yn, observed, d, o.jitter(), lo, hi,
-                    o.tunerRestarts(), o.tunerSteps(), rng);
+            int restarts = observed <= RESTART_LIMIT ? o.tunerRestarts() : 1;
+            fit = HyperparameterTuner.lbfgs(o.kernel(), start, x, yn, observed, d, o.jitter(), lo, hi, restarts,
+                    o.tunerSteps(), rng);
         }
         if (fit.ok()) {
             theta = fit.theta();

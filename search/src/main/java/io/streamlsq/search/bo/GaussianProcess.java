@@ -2,9 +2,7 @@ package io.streamlsq.search.bo;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.decomposition.chol.CholeskyDecompositionInner_DDRM;
-import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
-import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
  * A Gaussian process regression conditioned on n points, with a stationary {@link Kernel} on ARD-scaled inputs:
@@ -250,9 +248,10 @@ public final class GaussianProcess {
         double[] dk = gradMean == null ? null : new double[n * d];
         for (int i = 0; i < n; i++) {
             double r = distance(point, 0, x, i * d);
-            v[i] = signal * kernel.value(r);
+            double kv = kernel.value(r);
+            v[i] = signal * kv;
             if (dk != null) {
-                double sl = signal * kernel.slope(r);
+                double sl = signal * kernel.slope(r, kv);
                 for (int j = 0; j < d; j++) {
                     dk[i * d + j] = -sl * (point[j] - x[i * d + j]) * invLength[j] * invLength[j];
                 }
@@ -369,6 +368,45 @@ public final class GaussianProcess {
     }
 
     /**
+     * The lower triangle of {@code K⁻¹ = L⁻ᵀL⁻¹} from the Cholesky factor L (row-major n × n, lower), in O(n³/3):
+     * L⁻¹ by rows, then the products of its columns accumulated row by row (contiguous inner loops).
+     */
+    static double[] lowerInverse(double[] l, int n) {
+        double[] li = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            int ri = i * n;
+            for (int k = 0; k < i; k++) {
+                double lik = l[ri + k];
+                if (lik != 0) {
+                    int rk = k * n;
+                    for (int j = 0; j <= k; j++) {
+                        li[ri + j] -= lik * li[rk + j];
+                    }
+                }
+            }
+            double inv = 1 / l[ri + i];
+            for (int j = 0; j < i; j++) {
+                li[ri + j] *= inv;
+            }
+            li[ri + i] = inv;
+        }
+        double[] out = new double[n * n];
+        for (int k = 0; k < n; k++) {
+            int rk = k * n;
+            for (int i = 0; i <= k; i++) {
+                double lki = li[rk + i];
+                if (lki != 0) {
+                    int ri = i * n;
+                    for (int j = 0; j <= i; j++) {
+                        out[ri + j] += lki * li[rk + j];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * The negative log marginal likelihood {@code ½ ỹᵀK⁻¹ỹ + ½ log det K + (n/2) log 2π} of normalized values
      * {@code yn} (first n rows) and, when {@code gradient} is not null, its gradient with respect to θ:
      * {@code ½ tr((K⁻¹ − ααᵀ) ∂K/∂θ_j)}, α = K⁻¹ỹ.
@@ -401,30 +439,35 @@ public final class GaussianProcess {
             }
             k.unsafe_set(i, i, signal * (1 + jitter) + noise);
         }
-        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(n);
-        if (!solver.setA(k)) {
+        CholeskyDecomposition_F64<DMatrixRMaj> chol = new CholeskyDecompositionInner_DDRM(true);
+        if (!chol.decompose(k)) {
             if (gradient != null) {
                 java.util.Arrays.fill(gradient, Double.NaN);
             }
             return Double.POSITIVE_INFINITY;
         }
-        CholeskyDecomposition_F64<DMatrixRMaj> dec = solver.getDecomposition();
-        DMatrixRMaj t = dec.getT(null);
+        double[] l = chol.getT(null).data; // lower, row-major n × n
         double logDet = 0;
+        double[] a = yn.clone();
         for (int i = 0; i < n; i++) {
-            logDet += Math.log(t.unsafe_get(i, i));
+            double lii = l[i * n + i];
+            logDet += Math.log(lii);
+            double s = a[i];
+            for (int j = 0; j < i; j++) {
+                s -= l[i * n + j] * a[j];
+            }
+            a[i] = s / lii;
         }
-        DMatrixRMaj inv = new DMatrixRMaj(n, n);
-        solver.invert(inv);
-        double[] a = new double[n];
         double fit = 0;
         for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < n; j++) {
-                s += inv.unsafe_get(i, j) * yn[j];
-            }
+            fit += a[i] * a[i];
+        }
+        for (int i = n - 1; i >= 0; i--) { // α = L⁻ᵀ (L⁻¹ ỹ)
+            double s = a[i] / l[i * n + i];
             a[i] = s;
-            fit += s * yn[i];
+            for (int j = 0; j < i; j++) {
+                a[j] -= l[i * n + j] * s;
+            }
         }
         double value = 0.5 * fit + logDet + 0.5 * n * Math.log(2 * Math.PI);
         if (!Double.isFinite(value)) {
@@ -436,18 +479,19 @@ public final class GaussianProcess {
         if (gradient == null) {
             return value;
         }
+        double[] inv = lowerInverse(l, n);
         java.util.Arrays.fill(gradient, 0);
         double gSignal = 0;
         double trace = 0;
         for (int i = 0; i < n; i++) {
-            double wii = inv.unsafe_get(i, i) - a[i] * a[i];
+            double wii = inv[i * n + i] - a[i] * a[i];
             trace += wii;
             gSignal += 0.5 * wii * (1 + jitter);
             for (int j = 0; j < i; j++) {
-                double w = inv.unsafe_get(i, j) - a[i] * a[j]; // W symmetric: the pair (i, j) and (j, i) together
+                double w = inv[i * n + j] - a[i] * a[j]; // W symmetric: the pair (i, j) and (j, i) together
                 double kv = corr[i * n + j];
                 gSignal += w * kv;
-                double sl = w * kernel.slope(corr[j * n + i]);
+                double sl = w * kernel.slope(corr[j * n + i], kv);
                 if (sl != 0) {
                     for (int q = 0; q < d; q++) {
                         double tq = (x[i * d + q] - x[j * d + q]) * invLength[q];

@@ -39,6 +39,16 @@ public enum Kernel {
         };
     }
 
+    /** {@link #slope(double)} from {@code value = value(r)} without a second exponential. */
+    public double slope(double r, double value) {
+        return switch (this) {
+            case MATERN_12 -> r > 0 ? value / r : 0;
+            case MATERN_32 -> 3 * value / (1 + SQRT3 * r);
+            case MATERN_52 -> 5.0 / 3.0 * (1 + SQRT5 * r) * value / (1 + SQRT5 * r + 5.0 / 3.0 * r * r);
+            case SQUARED_EXPONENTIAL -> value;
+        };
+    }
+
     /** Matérn smoothness ν (∞ for the squared exponential). */
     public double nu() {
         return switch (this) {
