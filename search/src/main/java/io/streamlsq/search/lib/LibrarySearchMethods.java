@@ -122,14 +122,23 @@ public final class LibrarySearchMethods {
         AskTellOptimizer create(int dimensions, long seed, int budget);
     }
 
-    /** A library method: a worker pool of runs of {@code library(d, maxEval)}. */
-    private static SearchMethod library(String name, LibraryFactory library) {
+    /**
+     * Any callback optimizer as a method, like the Hipparchus ones: a {@link WorkerPool} ({@value #MAX_WORKERS} slots,
+     * restarts on) of runs of {@code library.create(d, evaluationsPerRun(d, budget))}; not checkpointable.
+     *
+     * @param name the method's name (also in its threads' names)
+     * @param library makes the callback optimizer for a dimension and a per-run evaluation budget
+     */
+    public static SearchMethod library(String name, LibraryFactory library) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(library, "library");
         return method(name, false, (d, seed, budget) -> new WorkerPool(name, d,
                 library.create(d, evaluationsPerRun(d, budget)), seed, WorkerPool.Settings.of(MAX_WORKERS)));
     }
 
+    /** Makes a callback optimizer for {@code dimensions} and a per-run evaluation budget. */
     @FunctionalInterface
-    private interface LibraryFactory {
+    public interface LibraryFactory {
         CallbackOptimizer create(int dimensions, int maxEval);
     }
 
