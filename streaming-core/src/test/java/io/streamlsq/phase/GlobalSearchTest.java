@@ -81,6 +81,28 @@ class GlobalSearchTest {
         findsTheGlobalMinimum(MultiMinimum.threePeaks(20_000, 1000, 1), SearchMethod.de(), 5_000);
     }
 
+    /** The search and the tournament read samples of fixed size: their cost in full passes falls as the data grows. */
+    @Test
+    void theGlobalPhasesCostDoesNotGrowWithTheRows() {
+        double[] equivalents = new double[2];
+        long[] rows = new long[2];
+        long[] sizes = {1_000_000, 100_000_000};
+        for (int i = 0; i < 2; i++) {
+            var source = io.streamlsq.data.SyntheticDataSource.of(io.streamlsq.problems.BuiltinProblem.DECAY, sizes[i],
+                    65_536, 7);
+            var p = io.streamlsq.problem.FitProblem.builder(new io.streamlsq.problems.DecayModel(), source).bind("x", "x")
+                    .y("y").initial(1.0, 0.5, 0.0).bounds("a", 0, 10).bounds("b", 0.01, 5).bounds("c", -2, 2).build();
+            FitOptions o = FitOptions.builder().global(GlobalOptions.of(SearchMethod.de()).withBudget(40)).build();
+            FitResult r = Fits.fit(p, o, PassExecutor.parallel(pool, 2));
+            assertTrue(r.termination() instanceof io.streamlsq.result.Termination.Converged, r.fullReport());
+            equivalents[i] = r.global().passEquivalents();
+            rows[i] = r.global().rowsEvaluated();
+        }
+        assertTrue(rows[1] <= 1.5 * rows[0], "rows evaluated by the search: " + rows[0] + " at 10^6, " + rows[1] + " at 10^8");
+        assertTrue(equivalents[1] <= equivalents[0] / 50, "pass equivalents: " + equivalents[0] + " at 10^6, "
+                + equivalents[1] + " at 10^8");
+    }
+
     @Test
     void aMissingBoundIsRefusedNamingTheParameter() {
         var c = MultiMinimum.twoExponentials(1000, 100);
