@@ -51,7 +51,8 @@ public final class WorkerPool implements AskTellOptimizer {
      * Settings.
      *
      * @param maxWorkers slots ≥ 1 (≥ the trials the caller keeps in flight)
-     * @param restarts whether a finished run is replaced by a fresh one (else its slot stays empty)
+     * @param restarts whether a slot whose run ended starts a fresh one (else the slot stays empty, later asks use the
+     *     next slots, and the pool is exhausted once every slot has run once)
      * @param askTimeout the longest wait for one library to compute its next point
      * @param joinTimeout the longest wait for one thread to stop in close
      */
