@@ -22,7 +22,7 @@ import io.streamlsq.search.SearchState;
  *
  * <p>{@link #ranking()} orders all options by the same rule (for a caller that falls back to the next best when the
  * first cannot serve); a pick is recorded with {@link #dispatched(int)}. Deterministic for a seed; its state is
- * {@link #snapshot(String)}. Not thread-safe.
+ * {@link #snapshot(SearchState.Builder, String)}. Not thread-safe.
  */
 public final class LcbSelector {
 
