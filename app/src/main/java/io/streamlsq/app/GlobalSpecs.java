@@ -148,7 +148,11 @@ final class GlobalSpecs {
             case "random" -> SearchMethod.random();
             case "lhs" -> SearchMethod.lhs();
             case "de" -> SearchMethod.de();
-            case "de-best" -> io.streamlsq.search.DifferentialEvolution.method(io.streamlsq.search.DifferentialEvolution.Strategy.BEST_1_BIN);
+            case "de-best" -> io.streamlsq.search.DifferentialEvolution.method(
+                    io.streamlsq.search.DifferentialEvolution.Strategy.BEST_1_BIN);
+            case "sobol", "halton", "cmaes", "bobyqa", "nelder-mead", "powell", "portfolio" ->
+                io.streamlsq.search.lib.LibrarySearchMethods.byName(n);
+            case "bo" -> io.streamlsq.search.bo.BayesianSearch.searchMethod();
             default -> throw new UsageException("--global '" + name + "' is not one of " + String.join(", ", METHODS));
         };
     }
