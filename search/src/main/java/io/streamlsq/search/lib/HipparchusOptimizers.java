@@ -29,7 +29,9 @@ import org.hipparchus.random.MersenneTwister;
  *
  * <p>Bounds: CMA-ES and BOBYQA are given {@link SimpleBounds} {@code [0, 1]^d} and only evaluate inside; Nelder–Mead
  * and Powell refuse bounds in Hipparchus, so they run unbounded and the objective is evaluated at the point clamped to
- * the box (outside, the objective is flat along the clamped coordinates; the returned point is clamped too).
+ * the box; for a point outside, the library sees that value plus {@code (1 + |f|)·‖x − clamp(x)‖₁} (without it the
+ * function is flat outside, and a Powell line search that overshoots the box ends on a wrong boundary point); the
+ * returned point is clamped too.
  */
 public final class HipparchusOptimizers {
 
@@ -97,7 +99,7 @@ public final class HipparchusOptimizers {
 
     /**
      * {@link SimplexOptimizer} with a {@link NelderMeadSimplex} (standard coefficients), unbounded, evaluated at the
-     * clamped point; converged when every vertex's value changes by less than {@code rel·|f| } or {@code abs}
+     * clamped point (with the outside penalty above); converged when every vertex's value changes by less than {@code rel·|f| } or {@code abs}
      * ({@link SimpleValueChecker}).
      *
      * @param sideLength the initial simplex' side in unit-box coordinates, in (0, 1]
@@ -120,7 +122,7 @@ public final class HipparchusOptimizers {
 
     /**
      * {@link PowellOptimizer} (conjugate directions, Brent line searches with bracketing range 1), unbounded, evaluated
-     * at the clamped point.
+     * at the clamped point (with the outside penalty above).
      *
      * @param rel relative tolerance ≥ {@code 2·ulp(1)} (line searches use its square root)
      * @param abs absolute tolerance &gt; 0 (line searches use its square root)
@@ -150,8 +152,20 @@ public final class HipparchusOptimizers {
         return u;
     }
 
+    /**
+     * The objective at the clamped point; outside the box plus {@code (1 + |f|)·‖x − clamp(x)‖₁}, so that values rise
+     * away from the box (a flat continuation strands Powell's line searches and Nelder–Mead's simplex outside).
+     */
     private static MultivariateFunction clamped(MultivariateFunction f) {
-        return x -> f.value(clamp(x));
+        return x -> {
+            double[] c = clamp(x);
+            double v = f.value(c);
+            double distance = 0;
+            for (int j = 0; j < x.length; j++) {
+                distance += Math.abs(x[j] - c[j]);
+            }
+            return distance == 0 ? v : v + (1 + Math.abs(v)) * distance;
+        };
     }
 
     /** Replaces non-finite values by the largest finite one seen so far (one instance per run). */

@@ -23,10 +23,12 @@ import io.streamlsq.search.Trial;
  * {@code askTimeout}) for the library to compute its next point or to finish.
  *
  * <p>Ends of a run ({@link #end()}): the library returns ({@link End#CONVERGED}); it throws
- * {@code MAX_COUNT_EXCEEDED} after at least one evaluation ({@link End#BUDGET}); it throws anything else
- * ({@link End#FAILED}: the exception is kept and every later {@code ask} throws an {@link IllegalStateException} naming
- * the method and the thread, with the library's exception as cause; nothing restarts it); or {@link #close()} stops it
- * ({@link End#STOPPED}).
+ * {@code MAX_COUNT_EXCEEDED} after at least one evaluation ({@link End#BUDGET}); it throws another Hipparchus
+ * {@code MathIllegalStateException} after at least one evaluation ({@link End#NUMERICAL}, the exception kept in
+ * {@link #reason()}); it throws anything else, or anything before its first evaluation ({@link End#FAILED}: the
+ * exception is kept and every later {@code ask} throws an {@link IllegalStateException} naming the method and the
+ * thread, with the library's exception as cause; nothing restarts it); or {@link #close()} stops it
+ * ({@link End#STOPPED}). After any end but FAILED, {@code ask} returns nothing.
  *
  * <p>{@code close()} sets a flag, wakes the objective if it waits for a value, and the objective throws a private
  * {@code StopSignal} that unwinds the library (which must not catch it: each adapter is tested for that); then it joins
@@ -41,7 +43,24 @@ import io.streamlsq.search.Trial;
 public final class InvertedCallbackOptimizer implements AskTellOptimizer {
 
     /** How a run ended. */
-    public enum End { RUNNING, CONVERGED, BUDGET, STOPPED, FAILED }
+    public enum End {
+        /** Not yet. */
+        RUNNING,
+        /** The library returned its result. */
+        CONVERGED,
+        /** An evaluation or iteration counter of the library ran out ({@code MAX_COUNT_EXCEEDED}). */
+        BUDGET,
+        /**
+         * The library gave up with a {@code MathIllegalStateException} after evaluating at least one point (e.g.
+         * BOBYQA's "trust region step has failed to reduce Q" near convergence): a numerical end of this run, kept in
+         * {@link #reason()}; a pool restarts such runs and counts them.
+         */
+        NUMERICAL,
+        /** close() stopped it. */
+        STOPPED,
+        /** Any other exception, or one before the first evaluation: kept in {@link #failure()}, rethrown by ask. */
+        FAILED
+    }
 
     /** The default wait for the library's next point. */
     public static final Duration DEFAULT_ASK_TIMEOUT = Duration.ofSeconds(60);
@@ -76,6 +95,7 @@ public final class InvertedCallbackOptimizer implements AskTellOptimizer {
     private boolean stopping;
     private End end = End.RUNNING;
     private Throwable failure;
+    private Throwable reason;
     private CallbackOptimizer.RunResult result;
     private long nextId;
     private int evaluations;
@@ -159,6 +179,16 @@ public final class InvertedCallbackOptimizer implements AskTellOptimizer {
         lock.lock();
         try {
             return failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The library's exception when the run ended {@link End#NUMERICAL}, else null. */
+    public Throwable reason() {
+        lock.lock();
+        try {
+            return reason;
         } finally {
             lock.unlock();
         }
@@ -375,14 +405,19 @@ public final class InvertedCallbackOptimizer implements AskTellOptimizer {
         End how;
         CallbackOptimizer.RunResult r = null;
         Throwable error = null;
+        Throwable numerical = null;
         try {
             r = library.minimize(this::objective, start.clone(), seed);
             how = End.CONVERGED;
         } catch (StopSignal s) {
             how = End.STOPPED;
         } catch (Throwable e) {
-            if (isCountExceeded(e) && evaluations() > 0) {
+            boolean evaluated = evaluations() > 0;
+            if (evaluated && isCountExceeded(e)) {
                 how = End.BUDGET;
+            } else if (evaluated && e instanceof MathIllegalStateException && !hasStopSignal(e)) {
+                how = End.NUMERICAL;
+                numerical = e;
             } else {
                 how = End.FAILED;
                 error = e;
@@ -397,6 +432,7 @@ public final class InvertedCallbackOptimizer implements AskTellOptimizer {
             end = how;
             result = r;
             failure = error;
+            reason = numerical;
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -32,7 +32,10 @@ import io.streamlsq.search.Trial;
  * or for a trial whose worker has been replaced meanwhile, is ignored and counted ({@link #staleTells()}); a tell for
  * an id never asked is an {@link IllegalArgumentException}. A library exception surfaces from {@code ask} (an
  * {@link IllegalStateException} naming the method, cause the library's exception) and is never retried: a run that
- * ends without proposing a single trial is also an error, so a failing configuration cannot loop on restarts.
+ * ends without proposing a single trial is also an error, so a failing configuration cannot loop on restarts. A run
+ * the library ends with a numerical exception after evaluating ({@link InvertedCallbackOptimizer.End#NUMERICAL}, e.g.
+ * BOBYQA failing to reduce its model near convergence) is restarted like a converged one, kept in {@link #runs()} and
+ * counted ({@link #numericalEnds()}); {@code maxNumericalInARow} such ends in a row make every later ask throw.
  *
  * <p>Not checkpointable ({@link InvertedCallbackOptimizer}). Not thread-safe, except {@link #close()}, which may be
  * called from any thread.
@@ -53,22 +56,26 @@ public final class WorkerPool implements AskTellOptimizer {
      * @param maxWorkers slots ≥ 1 (≥ the trials the caller keeps in flight)
      * @param restarts whether a slot whose run ended starts a fresh one (else the slot stays empty, later asks use the
      *     next slots, and the pool is exhausted once every slot has run once)
+     * @param maxNumericalInARow runs in a row that may end {@link InvertedCallbackOptimizer.End#NUMERICAL} before the
+     *     pool gives up (≥ 1): the next ask then throws, the last run's exception as cause
      * @param askTimeout the longest wait for one library to compute its next point
      * @param joinTimeout the longest wait for one thread to stop in close
      */
-    public record Settings(int maxWorkers, boolean restarts, Duration askTimeout, Duration joinTimeout) {
+    public record Settings(int maxWorkers, boolean restarts, int maxNumericalInARow, Duration askTimeout,
+            Duration joinTimeout) {
         public Settings {
             Objects.requireNonNull(askTimeout, "askTimeout");
             Objects.requireNonNull(joinTimeout, "joinTimeout");
-            if (maxWorkers < 1 || askTimeout.isNegative() || askTimeout.isZero() || joinTimeout.isNegative()) {
+            if (maxWorkers < 1 || maxNumericalInARow < 1 || askTimeout.isNegative() || askTimeout.isZero()
+                    || joinTimeout.isNegative()) {
                 throw new IllegalArgumentException("worker pool settings " + this
-                        + " violate maxWorkers >= 1, askTimeout > 0, joinTimeout >= 0");
+                        + " violate maxWorkers >= 1, maxNumericalInARow >= 1, askTimeout > 0, joinTimeout >= 0");
             }
         }
 
-        /** {@code maxWorkers} slots, restarts on, default timeouts. */
+        /** {@code maxWorkers} slots, restarts on, at most 5 numerical ends in a row, default timeouts. */
         public static Settings of(int maxWorkers) {
-            return new Settings(maxWorkers, true, InvertedCallbackOptimizer.DEFAULT_ASK_TIMEOUT,
+            return new Settings(maxWorkers, true, 5, InvertedCallbackOptimizer.DEFAULT_ASK_TIMEOUT,
                     InvertedCallbackOptimizer.DEFAULT_JOIN_TIMEOUT);
         }
     }
@@ -83,9 +90,10 @@ public final class WorkerPool implements AskTellOptimizer {
      * @param librarySeed the seed the library got
      * @param evaluations values it was told
      * @param end how it ended ({@code RUNNING} for a current run that has not)
+     * @param reason the library's exception when it ended NUMERICAL or FAILED, else null
      */
     public record Run(int slot, int restart, long seed, double[] start, long librarySeed, int evaluations,
-            InvertedCallbackOptimizer.End end) {
+            InvertedCallbackOptimizer.End end, Throwable reason) {
     }
 
     private record Owner(int slot, int restart, long workerId) {
@@ -112,6 +120,8 @@ public final class WorkerPool implements AskTellOptimizer {
     private final List<Run> finished = new ArrayList<>();
     private long nextId;
     private long staleTells;
+    private int numericalEnds;
+    private int numericalInARow;
     private int roundRobin;
     private volatile boolean closed;
     /** Set when a run ended without proposing anything: every later ask throws it (no restart loop). */
@@ -151,6 +161,11 @@ public final class WorkerPool implements AskTellOptimizer {
     /** Tells ignored because their trial was abandoned or its worker replaced. */
     public long staleTells() {
         return staleTells;
+    }
+
+    /** Runs that ended {@link InvertedCallbackOptimizer.End#NUMERICAL} (each one restarted, up to the limit). */
+    public int numericalEnds() {
+        return numericalEnds;
     }
 
     /** Restarts so far (runs begun after a slot's first). */
@@ -252,6 +267,7 @@ public final class WorkerPool implements AskTellOptimizer {
             }
             w.close();
             finished.add(record(i, s, w.end()));
+            countNumerical(w);
             if (w.trialsAsked() == 0) {
                 s.done = true;
                 broken = new IllegalStateException("search method '" + method + "': run " + w.threadName()
@@ -269,7 +285,23 @@ public final class WorkerPool implements AskTellOptimizer {
 
     private Run record(int i, Slot s, InvertedCallbackOptimizer.End end) {
         InvertedCallbackOptimizer w = s.worker;
-        return new Run(i, s.restart, s.seed, w.start(), s.librarySeed, w.evaluations(), end);
+        Throwable reason = w.reason() != null ? w.reason() : w.failure();
+        return new Run(i, s.restart, s.seed, w.start(), s.librarySeed, w.evaluations(), end, reason);
+    }
+
+    /** Counts numerical ends; too many in a row break the pool (no restart loop on a method that cannot work). */
+    private void countNumerical(InvertedCallbackOptimizer w) {
+        if (w.end() != InvertedCallbackOptimizer.End.NUMERICAL) {
+            numericalInARow = 0;
+            return;
+        }
+        numericalEnds++;
+        if (++numericalInARow >= settings.maxNumericalInARow()) {
+            broken = new IllegalStateException("search method '" + method + "': the last " + numericalInARow
+                    + " runs all ended in a numerical failure of the library; not restarting (last: "
+                    + w.reason() + ")", w.reason());
+            throw broken;
+        }
     }
 
     @Override

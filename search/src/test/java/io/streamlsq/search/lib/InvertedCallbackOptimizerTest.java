@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.hipparchus.exception.MathIllegalArgumentException;
+import org.hipparchus.exception.MathIllegalStateException;
+import org.hipparchus.optim.LocalizedOptimFormats;
 import org.junit.jupiter.api.Test;
 
 import io.streamlsq.search.SearchState;
@@ -137,6 +140,33 @@ class InvertedCallbackOptimizerTest {
                     e.getMessage());
             assertSame(boom, assertThrows(IllegalStateException.class, () -> o.ask(1)).getCause());
             assertEquals(InvertedCallbackOptimizer.End.FAILED, o.end());
+        }
+    }
+
+    /** A Hipparchus state exception after evaluations is a numerical end of the run: kept, and ask returns nothing. */
+    @Test
+    void aNumericalFailureEndsTheRun() {
+        MathIllegalStateException numeric = new MathIllegalStateException(LocalizedOptimFormats.TRUST_REGION_STEP_FAILED,
+                -1.0);
+        InvertedCallbackOptimizer o = new InvertedCallbackOptimizer("numeric", (f, start, seed) -> {
+            f.value(start);
+            throw numeric;
+        }, new double[] {0.5, 0.5}, 1, 0, 0);
+        try (o) {
+            o.tell(o.ask(1).get(0).id(), 1.0);
+            assertEquals(List.of(), o.ask(1));
+            assertTrue(o.exhausted());
+            assertEquals(InvertedCallbackOptimizer.End.NUMERICAL, o.end());
+            assertSame(numeric, o.reason());
+            assertNull(o.failure());
+        }
+        // the same exception before any evaluation is a failure (a configuration that cannot work)
+        InvertedCallbackOptimizer p = new InvertedCallbackOptimizer("numeric0", (f, start, seed) -> {
+            throw numeric;
+        }, new double[] {0.5, 0.5}, 1, 0, 0);
+        try (p) {
+            assertSame(numeric, assertThrows(IllegalStateException.class, () -> p.ask(1)).getCause());
+            assertEquals(InvertedCallbackOptimizer.End.FAILED, p.end());
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.hipparchus.exception.MathIllegalArgumentException;
+import org.hipparchus.exception.MathIllegalStateException;
+import org.hipparchus.optim.LocalizedOptimFormats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -250,6 +253,62 @@ class WorkerPoolTest {
         }
     }
 
+    /** A library exception after evaluations ends the run (recorded, counted) and the slot restarts. */
+    @Test
+    void numericalEndsRestartAndAreCounted() {
+        AtomicInteger calls = new AtomicInteger();
+        CallbackOptimizer sometimes = (f, start, seed) -> {
+            f.value(start);
+            f.value(start);
+            if (calls.incrementAndGet() % 2 == 1) {
+                throw new MathIllegalStateException(LocalizedOptimFormats.TRUST_REGION_STEP_FAILED, -1.0);
+            }
+            return new CallbackOptimizer.RunResult(start, 0);
+        };
+        WorkerPool pool = new WorkerPool("flaky", 2, sometimes, 1, WorkerPool.Settings.of(1));
+        try (pool) {
+            for (int i = 0; i < 40; i++) {
+                Trial t = pool.ask(1).get(0);
+                pool.tell(t.id(), 1.0);
+            }
+            assertEquals(10, pool.numericalEnds());
+            WorkerPool.Run first = pool.runs().get(0);
+            assertEquals(InvertedCallbackOptimizer.End.NUMERICAL, first.end());
+            assertInstanceOf(MathIllegalStateException.class, first.reason());
+            assertEquals(InvertedCallbackOptimizer.End.CONVERGED, pool.runs().get(1).end());
+        }
+    }
+
+    /** Numerical ends in a row beyond the limit stop the restarts: ask throws, the last exception as cause. */
+    @Test
+    void numericalEndsInARowBreakThePool() {
+        AtomicInteger runs = new AtomicInteger();
+        CallbackOptimizer always = (f, start, seed) -> {
+            runs.incrementAndGet();
+            f.value(start);
+            throw new MathIllegalStateException(LocalizedOptimFormats.TRUST_REGION_STEP_FAILED, -1.0);
+        };
+        WorkerPool pool = new WorkerPool("hopeless", 2, always, 1, WorkerPool.Settings.of(1));
+        try (pool) {
+            IllegalStateException e = null;
+            for (int i = 0; i < 10 && e == null; i++) {
+                try {
+                    Trial t = pool.ask(1).get(0);
+                    pool.tell(t.id(), 1.0);
+                } catch (IllegalStateException x) {
+                    e = x;
+                }
+            }
+            assertNotNull(e);
+            assertInstanceOf(MathIllegalStateException.class, e.getCause());
+            assertTrue(e.getMessage().contains("'hopeless'") && e.getMessage().contains("5 runs"), e.getMessage());
+            assertEquals(5, runs.get());
+            assertEquals(5, pool.numericalEnds());
+            assertSame(e, assertThrows(IllegalStateException.class, () -> pool.ask(1)));
+            assertEquals(5, runs.get(), "no further run");
+        }
+    }
+
     @Test
     void askNeverWaitsForBusyWorkersAndFillsIdleSlotsInOrder() {
         WorkerPool pool = new WorkerPool("nm", 2, HipparchusOptimizers.nelderMead(0.1, 1e-10, 1e-12, 500), 9,
@@ -269,7 +328,7 @@ class WorkerPoolTest {
     @Test
     void withoutRestartsThePoolIsExhaustedWhenItsRunsEnd() {
         WorkerPool pool = new WorkerPool("cmaes", 2, HipparchusOptimizers.cmaes(6, 0.3, 30), 9, new WorkerPool.Settings(
-                2, false, Duration.ofSeconds(10), Duration.ofSeconds(1)));
+                2, false, 5, Duration.ofSeconds(10), Duration.ofSeconds(1)));
         try (pool) {
             int n = 0;
             while (!pool.exhausted()) {
