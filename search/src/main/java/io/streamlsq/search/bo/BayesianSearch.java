@@ -56,7 +56,8 @@ public final class BayesianSearch implements AskTellOptimizer {
         /**
          * Matérn-5/2 with ARD, signal and noise variance, normalized y, unit-box (log-warped) inputs, EI (ξ = 0), mean
          * hallucination, 1000 Sobol candidates, 5 × 50 L-BFGS refinements, hyperparameters by L-BFGS with 3 restarts
-         * (log ℓ in [log 0.01, log 100]), warm-up max(5, d + 1), capacity 200, batch 4.
+         * (log ℓ in [log 0.01, log 100]; beyond 100 values one start, refitted after 10% growth), warm-up
+         * max(5, d + 1), capacity 200, batch 4.
          */
         PRODUCT,
         /**
@@ -71,9 +72,9 @@ public final class BayesianSearch implements AskTellOptimizer {
             return switch (this) {
                 case PRODUCT -> new Options(Kernel.MATERN_52, Acquisition.ei(0), Hallucination.mean(), 1000, 5, 50,
                         Math.max(5, dimensions + 1), 200, 4, true, true, Tuner.LBFGS, 50, 3, false, true, false, 1e-6,
-                        false);
+                        false, 0.1);
                 case HYPEROPTAX -> new Options(Kernel.MATERN_12, Acquisition.pi(0.01), Hallucination.sample(), 1000, 2,
-                        10, 1, 200, 4, false, false, Tuner.ADAM, 20, 1, true, false, false, 1e-6, true);
+                        10, 1, 200, 4, false, false, Tuner.ADAM, 20, 1, true, false, false, 1e-6, true, 0);
             };
         }
     }
@@ -100,11 +101,14 @@ public final class BayesianSearch implements AskTellOptimizer {
      * @param maximize told values are to be maximized
      * @param jitter first jitter relative to σ_f², in (0, 1e-2]
      * @param hyperoptaxBuffer hyperoptax's store and warm-up semantics (see the class comment)
+     * @param refitGrowth beyond {@link #RESTART_LIMIT} values, hyperparameters are refitted only once the store has
+     *     grown by this fraction since the last fit (0: whenever values arrived); each likelihood evaluation costs
+     *     O(n³) there, and θ fitted on nearly the same data changes little
      */
     public record Options(Kernel kernel, Acquisition acquisition, Hallucination hallucination, int candidates,
             int restarts, int steps, int warmup, int capacity, int parallel, boolean normalizeY,
             boolean learnSignalAndNoise, Tuner tuner, int tunerSteps, int tunerRestarts, boolean rawCoordinates,
-            boolean sobolCandidates, boolean maximize, double jitter, boolean hyperoptaxBuffer) {
+            boolean sobolCandidates, boolean maximize, double jitter, boolean hyperoptaxBuffer, double refitGrowth) {
 
         public Options {
             List<String> bad = new ArrayList<>();
@@ -119,6 +123,8 @@ public final class BayesianSearch implements AskTellOptimizer {
             check(bad, parallel >= 1, "parallel = " + parallel + " violates >= 1");
             check(bad, tunerSteps >= 0, "tunerSteps = " + tunerSteps + " violates >= 0");
             check(bad, tunerRestarts >= 1, "tunerRestarts = " + tunerRestarts + " violates >= 1");
+            check(bad, refitGrowth >= 0 && refitGrowth <= 10, "refitGrowth = " + refitGrowth
+                    + " violates 0 <= refitGrowth <= 10");
             check(bad, jitter > 0 && jitter <= GaussianProcess.MAX_JITTER, "jitter = " + jitter
                     + " violates 0 < jitter <= " + GaussianProcess.MAX_JITTER);
             if (!bad.isEmpty()) {
@@ -135,57 +141,57 @@ public final class BayesianSearch implements AskTellOptimizer {
         public Options withKernel(Kernel k) {
             return new Options(k, acquisition, hallucination, candidates, restarts, steps, warmup, capacity, parallel,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
         }
 
         public Options withAcquisition(Acquisition a) {
             return new Options(kernel, a, hallucination, candidates, restarts, steps, warmup, capacity, parallel,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
         }
 
         public Options withHallucination(Hallucination h) {
             return new Options(kernel, acquisition, h, candidates, restarts, steps, warmup, capacity, parallel,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
         }
 
         /** Candidates, refinement restarts and L-BFGS steps of the acquisition maximizer. */
         public Options withMaximizer(int candidates, int restarts, int steps) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, warmup, capacity,
                     parallel, normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates,
-                    sobolCandidates, maximize, jitter, hyperoptaxBuffer);
+                    sobolCandidates, maximize, jitter, hyperoptaxBuffer, refitGrowth);
         }
 
         public Options withWarmup(int w) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, w, capacity, parallel,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
         }
 
         public Options withCapacity(int c) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, warmup, c, parallel,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
         }
 
         public Options withParallel(int p) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, warmup, capacity, p,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
         }
 
         /** Tuner steps (0: never tune) and restarts. */
         public Options withTuning(int s, int r) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, warmup, capacity,
                     parallel, normalizeY, learnSignalAndNoise, tuner, s, r, rawCoordinates, sobolCandidates, maximize,
-                    jitter, hyperoptaxBuffer);
+                    jitter, hyperoptaxBuffer, refitGrowth);
         }
 
         public Options withMaximize(boolean m) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, warmup, capacity,
                     parallel, normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates,
-                    sobolCandidates, m, jitter, hyperoptaxBuffer);
+                    sobolCandidates, m, jitter, hyperoptaxBuffer, refitGrowth);
         }
     }
 
@@ -661,6 +667,9 @@ public final class BayesianSearch implements AskTellOptimizer {
 
     private void fitHyperparameters(double[] x, double[] y) {
         if (fittedAt == observed || observed < 2 || o.tunerSteps() == 0) {
+            return;
+        }
+        if (observed > RESTART_LIMIT && fittedAt > 0 && observed < fittedAt * (1 + o.refitGrowth())) {
             return;
         }
         fittedAt = observed;

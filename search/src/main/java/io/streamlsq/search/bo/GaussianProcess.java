@@ -36,6 +36,10 @@ public final class GaussianProcess {
     private final double[] x;
     private final double[] yn;
     private final double[] l;
+    /** Lᵀ, row-major (upper): the forward solve then runs as vectorizable row updates instead of dot products. */
+    private final double[] lt;
+    private double[] scratchV;
+    private double[] scratchDk;
     private final double[] beta;
     private double[] alpha;
     private int alphaRows = -1;
@@ -58,6 +62,7 @@ public final class GaussianProcess {
         this.x = new double[capacity * d];
         this.yn = new double[capacity];
         this.l = new double[capacity * capacity];
+        this.lt = new double[capacity * capacity];
         this.beta = new double[capacity];
     }
 
@@ -137,6 +142,7 @@ public final class GaussianProcess {
             }
             for (int j = 0; j <= i; j++) {
                 l[i * capacity + j] = t.unsafe_get(i, j);
+                lt[j * capacity + i] = l[i * capacity + j];
             }
         }
         n = rows;
@@ -180,10 +186,12 @@ public final class GaussianProcess {
             }
             double v = s / l[i * capacity + i];
             l[row + i] = v;
+            lt[i * capacity + n] = v;
             ss += v * v;
         }
         // a hallucinated point on top of a real one leaves a tiny pivot; the jitter's share keeps it positive
         l[row + n] = Math.sqrt(Math.max(diagonal - ss, signal * jitter));
+        lt[n * capacity + n] = l[row + n];
         double s = normalizedValue;
         for (int j = 0; j < n; j++) {
             s -= l[row + j] * beta[j];
@@ -244,8 +252,12 @@ public final class GaussianProcess {
      * null, their gradients with respect to the point into {@code gradMean} and {@code gradVariance}.
      */
     void predictNormalized(double[] point, double[] out, double[] gradMean, double[] gradVariance) {
-        double[] v = new double[n];
-        double[] dk = gradMean == null ? null : new double[n * d];
+        if (scratchV == null || scratchV.length < capacity) {
+            scratchV = new double[capacity];
+            scratchDk = new double[capacity * d];
+        }
+        double[] v = scratchV;
+        double[] dk = gradMean == null ? null : scratchDk;
         for (int i = 0; i < n; i++) {
             double r = distance(point, 0, x, i * d);
             double kv = kernel.value(r);
@@ -290,15 +302,15 @@ public final class GaussianProcess {
         return alpha;
     }
 
-    /** v ← L⁻¹ v. */
+    /** v ← L⁻¹ v (first n entries), column by column through the rows of Lᵀ. */
     private void forward(double[] v) {
-        for (int i = 0; i < n; i++) {
-            double s = v[i];
-            int row = i * capacity;
-            for (int j = 0; j < i; j++) {
-                s -= l[row + j] * v[j];
+        for (int j = 0; j < n; j++) {
+            int row = j * capacity;
+            double t = v[j] / lt[row + j];
+            v[j] = t;
+            for (int i = j + 1; i < n; i++) {
+                v[i] -= lt[row + i] * t;
             }
-            v[i] = s / l[row + i];
         }
     }
 

@@ -37,7 +37,8 @@ final class HyperparameterTuner {
                 start[d] = Math.log(0.5) + rng.nextDouble() * Math.log(4);
                 start[d + 1] = Math.log(1e-6) + rng.nextDouble() * Math.log(1e4);
             }
-            BoundedLbfgs.Result res = BoundedLbfgs.minimize(f, start, lo, hi, maxIterations, 1e-4, 1e-8);
+            // the likelihood is O(n): a relative 1e-7 is far below what changes a proposal
+            BoundedLbfgs.Result res = BoundedLbfgs.minimize(f, start, lo, hi, maxIterations, 1e-4, 1e-7);
             if (res.value() < bestValue) {
                 bestValue = res.value();
                 best = res.x();

@@ -92,7 +92,7 @@ class ValuesAndStoreTest {
         assertTrue(e.getMessage().contains("capacity = 0"));
         IllegalArgumentException all = assertThrows(IllegalArgumentException.class, () -> new BayesianSearch.Options(
                 Kernel.MATERN_52, Acquisition.ei(0), Hallucination.mean(), 0, -1, 10, 1, 1, 1, true, true,
-                BayesianSearch.Tuner.LBFGS, 1, 1, false, true, false, 1e-6, false));
+                BayesianSearch.Tuner.LBFGS, 1, 1, false, true, false, 1e-6, false, 0));
         assertTrue(all.getMessage().contains("candidates = 0") && all.getMessage().contains("restarts = -1"));
         assertFalse(bo.exhausted());
     }
