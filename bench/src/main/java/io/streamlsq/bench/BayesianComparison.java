@@ -108,7 +108,7 @@ public final class BayesianComparison {
     }
 
     /** Asks in batches, evaluates, tells in trial order; the best value seen in {@code budget} evaluations. */
-    static double drive(AskTellOptimizer opt, ToDoubleFunction<double[]> f, int budget, int batch) {
+    public static double drive(AskTellOptimizer opt, ToDoubleFunction<double[]> f, int budget, int batch) {
         double best = Double.POSITIVE_INFINITY;
         int done = 0;
         while (done < budget) {

@@ -57,7 +57,7 @@ public final class BayesianSearch implements AskTellOptimizer {
          * Matérn-5/2 with ARD, signal and noise variance, normalized y, unit-box (log-warped) inputs, EI (ξ = 0), mean
          * hallucination, 1000 Sobol candidates, 5 × 50 L-BFGS refinements, hyperparameters by L-BFGS with 3 restarts
          * (log ℓ in [log 0.01, log 100]; beyond 100 values one start, refitted after 10% growth), warm-up
-         * max(5, d + 1), capacity 200, batch 4.
+         * max(5, 2d), capacity 200, batch 4.
          */
         PRODUCT,
         /**
@@ -71,7 +71,7 @@ public final class BayesianSearch implements AskTellOptimizer {
         public Options options(int dimensions) {
             return switch (this) {
                 case PRODUCT -> new Options(Kernel.MATERN_52, Acquisition.ei(0), Hallucination.mean(), 1000, 5, 50,
-                        Math.max(5, dimensions + 1), 200, 4, true, true, Tuner.LBFGS, 50, 3, false, true, false, 1e-6,
+                        Math.max(5, 2 * dimensions), 200, 4, true, true, Tuner.LBFGS, 50, 3, false, true, false, 1e-6,
                         false, 0.1);
                 case HYPEROPTAX -> new Options(Kernel.MATERN_12, Acquisition.pi(0.01), Hallucination.sample(), 1000, 2,
                         10, 1, 200, 4, false, false, Tuner.ADAM, 20, 1, true, false, false, 1e-6, true, 0);
