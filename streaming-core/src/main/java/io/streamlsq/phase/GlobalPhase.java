@@ -39,8 +39,9 @@ import java.util.concurrent.Callable;
  *       {@link #FINALIST_RATIO} times the best's): the orchestrator fits each on the full data (its presolve and
  *       Gauss-Newton phases) and the lowest full-data cost wins.</li>
  * </ol>
- * Its cost does not grow with the data: the search and the tournament read samples of fixed sizes. A resume point is
- * written before each batch and each round; a resumed batch or round runs again from its start (it is deterministic).
+ * Its cost does not grow with the data: the search and the tournament read samples of fixed sizes. A checkpoint is
+ * written before each batch and each round (as at a phase change: a batch costs far more than a write, at most
+ * budget / batch writes); a resumed batch or round runs again from its start (it is deterministic).
  */
 final class GlobalPhase implements Phase {
     static final String NAME = "global";
@@ -118,7 +119,7 @@ final class GlobalPhase implements Phase {
             }
             while (g.trials.size() < go.budget() && !opt.exhausted()) {
                 g.optimizer = opt.checkpointable() ? opt.snapshot() : null;
-                s.checkpointer.boundary(s, NAME, null, false);
+                s.checkpointer.boundary(s, NAME, null, true); // a batch's work is worth a write, as a phase's is
                 List<Trial> batch = opt.ask(Math.min(go.batch(), go.budget() - g.trials.size()));
                 if (batch.isEmpty()) {
                     break; // nothing pending (every trial is told): the method has nothing more to propose
@@ -226,7 +227,7 @@ final class GlobalPhase implements Phase {
             if (rows > full.rowCount() / 4) {
                 break; // a sample that large is no longer cheap next to the full-data fits
             }
-            s.checkpointer.boundary(s, NAME, null, false);
+            s.checkpointer.boundary(s, NAME, null, true);
             SampledDataSource sample = SampledDataSource.of(full, rows);
             List<TrialRecord> refined = new ArrayList<>();
             for (TrialRecord t : g.survivors) {

@@ -1,0 +1,126 @@
+package io.streamlsq.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlsq.checkpoint.Hdf5CheckpointStore;
+import io.streamlsq.data.InMemoryDataSource;
+import io.streamlsq.resume.Checkpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14: a global search halted (as by SIGKILL) right after chosen checkpoints — in the search, in the tournament,
+ * in a finalist's fit — and resumed with the other thread count ends with the same bits as the uninterrupted run, for
+ * {@code --global de} (core) and {@code --global sobol} (search module), through child JVMs and HDF5 checkpoints.
+ */
+class GlobalKillResumeTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private static Process start(List<String> lsqArgs, Path log, String... jvmProperties) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "--add-modules=jdk.incubator.vector", "--add-opens=java.base/java.nio=ALL-UNNAMED"));
+        cmd.addAll(List.of(jvmProperties));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Lsq.class.getName()));
+        cmd.addAll(lsqArgs);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private Path writeData() throws Exception {
+        int n = 60_000;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        Random r = new Random(3);
+        for (int i = 0; i < n; i++) {
+            x[i] = 20.0 * i / (n - 1);
+            y[i] = 2 * Math.sin(3.1 * x[i] + 0.4) + 0.5 + 0.1 * r.nextGaussian();
+        }
+        Path data = tmp.resolve("freq.arrow");
+        try (RootAllocator a = new RootAllocator()) {
+            io.streamlsq.arrow.ArrowWriters.writeFile(InMemoryDataSource.ofXY(x, y, 8192), List.of("x", "y"), data, 8192, a);
+        }
+        return data;
+    }
+
+    private List<String> args(String method, Path data, Path dir, int threads, Path out) {
+        return new ArrayList<>(List.of("fit", "--data", data.toString(), "--model", "A*sin(w*x+phi)+c", "--p0",
+                "A=1,w=1,phi=0,c=0", "--bounds", "A=0:5,w=0.1:6,phi=-3.1416:3.1416,c=-2:2", "--global", method,
+                "--global-budget", "32", "--global-sample-rows", "3000", "--seed", "4", "--threads",
+                Integer.toString(threads), "--checkpoint-dir", dir.toString(), "--checkpoint-every", "24h", "--checkpoint-chunks", "16",
+                "--quiet", "--out", out.toString()));
+    }
+
+    private static String describe(Checkpoint c) {
+        return c.fit().phase() + "/" + c.fit().global().stage();
+    }
+
+    void haltedAndResumedGivesTheSameBits(String method) throws Exception {
+        Path data = writeData();
+        Path refDir = tmp.resolve(method + "-ref");
+        Path refOut = tmp.resolve(method + "-ref.json");
+        List<String> ref = args(method, data, refDir, 2, refOut);
+        ref.addAll(List.of("--checkpoint-keep", "1000000"));
+        Process p = start(ref, tmp.resolve("ref.log"));
+        assertEquals(0, p.waitFor(), Files.readString(tmp.resolve("ref.log")));
+        JsonNode reference = JSON.readTree(refOut.toFile());
+        assertTrue(reference.get("global").get("rounds").size() >= 1, "a tournament round: " + reference.get("global"));
+        List<Path> files = Hdf5CheckpointStore.checkpointFiles(refDir);
+        List<String> kinds = new ArrayList<>();
+        for (Path f : files) {
+            kinds.add(describe(Hdf5CheckpointStore.read(f)));
+        }
+        TreeSet<Integer> chosen = new TreeSet<>();
+        for (String kind : new TreeSet<>(kinds)) {
+            chosen.add(kinds.indexOf(kind) + 1);
+        }
+        chosen.add(2 + kinds.indexOf("global/0")); // a search mid-way: after its first batch
+        Set<String> covered = new TreeSet<>();
+        int run = 0;
+        for (int n : chosen) {
+            int threads = ++run % 2 == 0 ? 2 : 1;
+            Path dir = tmp.resolve(method + "-halt-" + n);
+            Process h = start(args(method, data, dir, threads, tmp.resolve("halted.json")), tmp.resolve("halted.log"),
+                    "-D" + HaltAfterCheckpoint.PROPERTY + "=" + n);
+            assertEquals(HaltAfterCheckpoint.STATUS, h.waitFor(), Files.readString(tmp.resolve("halted.log")));
+            String where = describe(Hdf5CheckpointStore.newest(dir).checkpoint());
+            covered.add(where);
+            Path out = tmp.resolve("resumed.json");
+            Process r = start(List.of("resume", dir.toString(), "--threads", threads == 2 ? "1" : "2", "--quiet", "--out",
+                    out.toString()), tmp.resolve("resumed.log"));
+            assertEquals(0, r.waitFor(), "resume after checkpoint " + n + " (" + where + "):\n"
+                    + Files.readString(tmp.resolve("resumed.log")));
+            JsonNode resumed = JSON.readTree(out.toFile());
+            for (String field : List.of("params", "stderr", "passes", "rows_evaluated", "cost")) {
+                assertEquals(reference.get(field).toString(), resumed.get(field).toString(), field + " after " + where);
+            }
+            for (String field : List.of("trials", "best_trials", "rounds", "finalists", "winner", "rows_evaluated")) {
+                assertEquals(reference.get("global").get(field).toString(), resumed.get("global").get(field).toString(),
+                        "global " + field + " after " + where);
+            }
+        }
+        assertTrue(covered.containsAll(List.of("global/0", "global/1", "gauss_newton/2")), covered + " of " + kinds);
+    }
+
+    @Test
+    void differentialEvolution() throws Exception {
+        haltedAndResumedGivesTheSameBits("de");
+    }
+
+    @Test
+    void sobol() throws Exception {
+        haltedAndResumedGivesTheSameBits("sobol");
+    }
+}
