@@ -72,9 +72,9 @@ public final class BayesianSearch implements AskTellOptimizer {
             return switch (this) {
                 case PRODUCT -> new Options(Kernel.MATERN_52, Acquisition.ei(0), Hallucination.mean(), 1000, 5, 50,
                         Math.max(5, 2 * dimensions), 200, 4, true, true, Tuner.LBFGS, 50, 3, false, true, false, 1e-6,
-                        false, 0.1);
+                        false, 0.1, 100);
                 case HYPEROPTAX -> new Options(Kernel.MATERN_12, Acquisition.pi(0.01), Hallucination.sample(), 1000, 2,
-                        10, 1, 200, 4, false, false, Tuner.ADAM, 20, 1, true, false, false, 1e-6, true, 0);
+                        10, 1, 200, 4, false, false, Tuner.ADAM, 20, 1, true, false, false, 1e-6, true, 0, 0);
             };
         }
     }
@@ -104,11 +104,14 @@ public final class BayesianSearch implements AskTellOptimizer {
      * @param refitGrowth beyond {@link #RESTART_LIMIT} values, hyperparameters are refitted only once the store has
      *     grown by this fraction since the last fit (0: whenever values arrived); each likelihood evaluation costs
      *     O(n³) there, and θ fitted on nearly the same data changes little
+     * @param fitRows hyperparameters are fitted on at most this many values (0: all): evenly spaced in the order told,
+     *     the best value always among them; the process is still conditioned on all values
      */
     public record Options(Kernel kernel, Acquisition acquisition, Hallucination hallucination, int candidates,
             int restarts, int steps, int warmup, int capacity, int parallel, boolean normalizeY,
             boolean learnSignalAndNoise, Tuner tuner, int tunerSteps, int tunerRestarts, boolean rawCoordinates,
-            boolean sobolCandidates, boolean maximize, double jitter, boolean hyperoptaxBuffer, double refitGrowth) {
+            boolean sobolCandidates, boolean maximize, double jitter, boolean hyperoptaxBuffer, double refitGrowth,
+            int fitRows) {
 
         public Options {
             List<String> bad = new ArrayList<>();
@@ -125,6 +128,7 @@ public final class BayesianSearch implements AskTellOptimizer {
             check(bad, tunerRestarts >= 1, "tunerRestarts = " + tunerRestarts + " violates >= 1");
             check(bad, refitGrowth >= 0 && refitGrowth <= 10, "refitGrowth = " + refitGrowth
                     + " violates 0 <= refitGrowth <= 10");
+            check(bad, fitRows == 0 || fitRows >= 2, "fitRows = " + fitRows + " violates 0 (all) or >= 2");
             check(bad, jitter > 0 && jitter <= GaussianProcess.MAX_JITTER, "jitter = " + jitter
                     + " violates 0 < jitter <= " + GaussianProcess.MAX_JITTER);
             if (!bad.isEmpty()) {
@@ -141,57 +145,57 @@ public final class BayesianSearch implements AskTellOptimizer {
         public Options withKernel(Kernel k) {
             return new Options(k, acquisition, hallucination, candidates, restarts, steps, warmup, capacity, parallel,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth, fitRows);
         }
 
         public Options withAcquisition(Acquisition a) {
             return new Options(kernel, a, hallucination, candidates, restarts, steps, warmup, capacity, parallel,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth, fitRows);
         }
 
         public Options withHallucination(Hallucination h) {
             return new Options(kernel, acquisition, h, candidates, restarts, steps, warmup, capacity, parallel,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth, fitRows);
         }
 
         /** Candidates, refinement restarts and L-BFGS steps of the acquisition maximizer. */
         public Options withMaximizer(int candidates, int restarts, int steps) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, warmup, capacity,
                     parallel, normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates,
-                    sobolCandidates, maximize, jitter, hyperoptaxBuffer, refitGrowth);
+                    sobolCandidates, maximize, jitter, hyperoptaxBuffer, refitGrowth, fitRows);
         }
 
         public Options withWarmup(int w) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, w, capacity, parallel,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth, fitRows);
         }
 
         public Options withCapacity(int c) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, warmup, c, parallel,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth, fitRows);
         }
 
         public Options withParallel(int p) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, warmup, capacity, p,
                     normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates, sobolCandidates,
-                    maximize, jitter, hyperoptaxBuffer, refitGrowth);
+                    maximize, jitter, hyperoptaxBuffer, refitGrowth, fitRows);
         }
 
         /** Tuner steps (0: never tune) and restarts. */
         public Options withTuning(int s, int r) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, warmup, capacity,
                     parallel, normalizeY, learnSignalAndNoise, tuner, s, r, rawCoordinates, sobolCandidates, maximize,
-                    jitter, hyperoptaxBuffer, refitGrowth);
+                    jitter, hyperoptaxBuffer, refitGrowth, fitRows);
         }
 
         public Options withMaximize(boolean m) {
             return new Options(kernel, acquisition, hallucination, candidates, restarts, steps, warmup, capacity,
                     parallel, normalizeY, learnSignalAndNoise, tuner, tunerSteps, tunerRestarts, rawCoordinates,
-                    sobolCandidates, m, jitter, hyperoptaxBuffer, refitGrowth);
+                    sobolCandidates, m, jitter, hyperoptaxBuffer, refitGrowth, fitRows);
         }
     }
 
@@ -665,6 +669,26 @@ public final class BayesianSearch implements AskTellOptimizer {
         return p;
     }
 
+    /** {@code m} of the first n rows, evenly spaced in the order told, with the lowest value's row among them. */
+    static int[] fitSubset(double[] y, int n, int m) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (y[i] < y[best]) {
+                best = i;
+            }
+        }
+        int[] keep = new int[m];
+        int nearest = 0;
+        for (int k = 0; k < m; k++) {
+            keep[k] = (int) ((long) k * n / m);
+            if (keep[k] <= best) {
+                nearest = k;
+            }
+        }
+        keep[nearest] = best; // keep[nearest] ≤ best < keep[nearest + 1]: the order stays increasing
+        return keep;
+    }
+
     private void fitHyperparameters(double[] x, double[] y) {
         if (fittedAt == observed || observed < 2 || o.tunerSteps() == 0) {
             return;
@@ -673,15 +697,28 @@ public final class BayesianSearch implements AskTellOptimizer {
             return;
         }
         fittedAt = observed;
-        double[] ms = GaussianProcess.meanAndScale(y, observed, o.normalizeY());
-        double[] yn = new double[observed];
-        for (int i = 0; i < observed; i++) {
+        int rows = observed;
+        if (o.fitRows() > 0 && observed > o.fitRows()) {
+            int[] keep = fitSubset(y, observed, o.fitRows());
+            rows = keep.length;
+            double[] xs = new double[rows * d];
+            double[] ys = new double[rows];
+            for (int k = 0; k < rows; k++) {
+                System.arraycopy(x, keep[k] * d, xs, k * d, d);
+                ys[k] = y[keep[k]];
+            }
+            x = xs;
+            y = ys;
+        }
+        double[] ms = GaussianProcess.meanAndScale(y, rows, o.normalizeY());
+        double[] yn = new double[rows];
+        for (int i = 0; i < rows; i++) {
             yn[i] = (y[i] - ms[0]) / ms[1];
         }
         stats[2]++;
         HyperparameterTuner.Fit fit;
         if (o.tuner() == Tuner.ADAM) {
-            fit = HyperparameterTuner.adam(o.kernel(), theta, x, yn, observed, d, o.jitter(), o.tunerSteps(), 0.1);
+            fit = HyperparameterTuner.adam(o.kernel(), theta, x, yn, rows, d, o.jitter(), o.tunerSteps(), 0.1);
         } else {
             double[] lo = new double[d + 2];
             double[] hi = new double[d + 2];
@@ -703,7 +740,7 @@ public final class BayesianSearch implements AskTellOptimizer {
             Rng rng = Rng.of(Rng.derive(seed, "bo-fit", observed));
             double[] start = BoundedLbfgs.clip(theta.clone(), lo, hi);
             int restarts = observed <= RESTART_LIMIT ? o.tunerRestarts() : 1;
-            fit = HyperparameterTuner.lbfgs(o.kernel(), start, x, yn, observed, d, o.jitter(), lo, hi, restarts,
+            fit = HyperparameterTuner.lbfgs(o.kernel(), start, x, yn, rows, d, o.jitter(), lo, hi, restarts,
                     o.tunerSteps(), rng);
         }
         if (fit.ok()) {

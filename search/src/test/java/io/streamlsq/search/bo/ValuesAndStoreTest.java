@@ -92,8 +92,23 @@ class ValuesAndStoreTest {
         assertTrue(e.getMessage().contains("capacity = 0"));
         IllegalArgumentException all = assertThrows(IllegalArgumentException.class, () -> new BayesianSearch.Options(
                 Kernel.MATERN_52, Acquisition.ei(0), Hallucination.mean(), 0, -1, 10, 1, 1, 1, true, true,
-                BayesianSearch.Tuner.LBFGS, 1, 1, false, true, false, 1e-6, false, 0));
+                BayesianSearch.Tuner.LBFGS, 1, 1, false, true, false, 1e-6, false, 0, 0));
         assertTrue(all.getMessage().contains("candidates = 0") && all.getMessage().contains("restarts = -1"));
         assertFalse(bo.exhausted());
+    }
+
+    @Test
+    void theFitSubsetIsEvenlySpacedAndKeepsTheBest() {
+        double[] y = new double[250];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (i * 37) % 101;
+        }
+        y[123] = -1;
+        int[] keep = BayesianSearch.fitSubset(y, 250, 100);
+        assertEquals(100, keep.length);
+        assertTrue(java.util.Arrays.stream(keep).anyMatch(k -> k == 123));
+        for (int k = 1; k < keep.length; k++) {
+            assertTrue(keep[k] > keep[k - 1] && keep[k] - keep[k - 1] <= 3, "indices " + keep[k - 1] + ", " + keep[k]);
+        }
     }
 }
