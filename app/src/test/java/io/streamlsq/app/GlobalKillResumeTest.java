@@ -78,6 +78,16 @@ class GlobalKillResumeTest {
         JsonNode reference = JSON.readTree(refOut.toFile());
         assertTrue(reference.get("global").get("rounds").size() >= 1, "a tournament round: " + reference.get("global"));
         List<Path> files = Hdf5CheckpointStore.checkpointFiles(refDir);
+        // the global group is plain HDF5 that h5py reads: the trials' scores as the result JSON lists the best of them
+        Process py = new ProcessBuilder("/usr/bin/python3", "-c", "import h5py,sys\nf=h5py.File(sys.argv[1],'r')\n"
+                + "g=f['phase_state/global']\nprint(g['method'][()].decode(), len(g['trials/score']), min(g['trials/score']))",
+                files.get(files.size() - 1).toString()).redirectErrorStream(true).start();
+        String h5 = new String(py.getInputStream().readAllBytes()).trim();
+        assertEquals(0, py.waitFor(), h5);
+        String[] parts = h5.split(" ");
+        assertEquals(method + " 32", parts[0] + " " + parts[1], h5);
+        assertEquals(reference.get("global").get("best_trials").get(0).get("score").asDouble(), Double.parseDouble(parts[2]), 0.0,
+                h5);
         List<String> kinds = new ArrayList<>();
         for (Path f : files) {
             kinds.add(describe(Hdf5CheckpointStore.read(f)));
