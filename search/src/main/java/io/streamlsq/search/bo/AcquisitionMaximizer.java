@@ -34,7 +34,8 @@ final class AcquisitionMaximizer {
         double[] gm = new double[d];
         double[] gv = new double[d];
         double[] der = new double[2];
-        // scaled so that the best candidate's value is 1: the stopping tolerances are then relative
+        // scaled so that the best candidate's value is 1: the stopping tolerances are then relative (a step gaining
+        // less than 1e-6 of it ends the refinement: it would not change which point is proposed in any way that matters)
         double scale = bestValue > 0 && Double.isFinite(bestValue) ? 1 / bestValue : 1;
         BoundedLbfgs.Function f = (x, g) -> {
             gp.predictNormalized(x, out, gm, gv);
@@ -48,7 +49,7 @@ final class AcquisitionMaximizer {
         };
         for (int r = 0; r < Math.min(restarts, top.length) && steps > 0; r++) {
             double[] x0 = java.util.Arrays.copyOfRange(cands.points, top[r] * d, top[r] * d + d);
-            BoundedLbfgs.Result res = BoundedLbfgs.minimize(f, x0, lo, hi, steps, 1e-9, 1e-9);
+            BoundedLbfgs.Result res = BoundedLbfgs.minimize(f, x0, lo, hi, steps, 1e-9, 1e-6);
             refined.add(res.x());
             refinedValues.add(-res.value() / scale);
         }
