@@ -68,6 +68,17 @@ final class ProgressBar implements FitListener {
     }
 
     @Override
+    public void onGlobalProgress(int trials, int budget, double best, double seconds) {
+        double f = budget > 0 ? Math.min(1.0, (double) trials / budget) : 0;
+        int filled = (int) (f * WIDTH);
+        double eta = trials > 0 ? seconds * (budget - trials) / trials : 0;
+        err.print(String.format(Locale.ROOT, "\rglobal search [%s%s%s] %d/%d trials  best %.6g  ETA %s%s\033[K",
+                "=".repeat(filled), filled < WIDTH ? ">" : "", " ".repeat(Math.max(0, WIDTH - filled - 1)), trials, budget,
+                best, clock(eta), trials >= budget ? "\n" : ""));
+        err.flush();
+    }
+
+    @Override
     public void onPassEnd(String phase, long pass) {
         err.print("\r\033[K");
         err.flush();

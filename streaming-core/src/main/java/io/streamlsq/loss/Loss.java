@@ -5,22 +5,27 @@ import java.util.Locale;
 /**
  * A robust loss ρ applied to the squared weighted residual {@code s = w·r²}; the cost is
  * {@code ½ Σ ρ(s)}. Follows scipy's {@code least_squares} definitions with a soft threshold
- * {@code C = fScale}: {@code ρ_C(s) = C²·ρ(s / C²)}.
+ * {@code C = fScale}: {@code ρ_C(s) = C²·ρ(s / C²)}. One loss scipy does not offer by name,
+ * {@code log_cosh}: {@code ρ(z) = 2·log(cosh(√z))}, so that the cost is {@code Σ log cosh r} (sheap's
+ * data term) and {@code ρ(z) ≈ z} near 0; scipy reaches it as a callable loss with the same f_scale rule.
  *
  * <p>Instances are immutable and thread-safe.
  */
 public final class Loss {
-    /** The loss functions scipy offers, by their scipy names. */
+    /** The loss functions scipy offers, by their scipy names, and {@code log_cosh}. */
     public enum Kind {
-        LINEAR, SOFT_L1, HUBER, CAUCHY, ARCTAN;
+        LINEAR, SOFT_L1, HUBER, CAUCHY, ARCTAN, LOG_COSH;
 
-        /** The scipy spelling, e.g. {@code soft_l1}. */
+        /** The scipy spelling, e.g. {@code soft_l1} (and {@code log_cosh}). */
         public String scipyName() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
     private static final Loss LINEAR = new Loss(Kind.LINEAR, 1.0);
+    /** Below this z, ρ″ of log_cosh comes from its Taylor series: the closed form cancels (error ~ 1e-16/z). */
+    private static final double LOG_COSH_SERIES_Z = 1e-3;
+    private static final double LN2 = Math.log(2);
 
     private final Kind kind;
     private final double fScale;
@@ -47,14 +52,14 @@ public final class Loss {
         return kind == Kind.LINEAR ? LINEAR : new Loss(kind, fScale);
     }
 
-    /** Parses a scipy name ({@code linear, soft_l1, huber, cauchy, arctan}). */
+    /** Parses a scipy name ({@code linear, soft_l1, huber, cauchy, arctan}) or {@code log_cosh}. */
     public static Loss parse(String name, double fScale) {
         for (Kind k : Kind.values()) {
             if (k.scipyName().equals(name.toLowerCase(Locale.ROOT))) {
                 return of(k, fScale);
             }
         }
-        throw new IllegalArgumentException("loss '" + name + "' is not one of linear, soft_l1, huber, cauchy, arctan");
+        throw new IllegalArgumentException("loss '" + name + "' is not one of linear, soft_l1, huber, cauchy, arctan, log_cosh");
     }
 
     public Kind kind() {
@@ -117,11 +122,44 @@ public final class Loss {
                 r1 = 1 / t;
                 r2 = -2 * z / (t * t);
             }
+            case LOG_COSH -> {
+                logCosh(z, out);
+                r0 = out[0];
+                r1 = out[1];
+                r2 = out[2];
+            }
             default -> throw new AssertionError(kind);
         }
         out[0] = c2 * r0;
         out[1] = r1;
         out[2] = r2 * invC2;
+    }
+
+    /**
+     * {@code ρ(z) = 2 log cosh u}, {@code ρ′ = tanh(u)/u}, {@code ρ″ = (u·sech²u − tanh u)/(2u³)} with u = √z,
+     * into {@code out[0..2]}. log cosh u is {@code log1p(2 sinh²(u/2))} for u &lt; 1 (no cancellation near 0) and
+     * {@code u + log1p(e^{−2u}) − log 2} above (no overflow of cosh for large residuals).
+     */
+    private static void logCosh(double z, double[] out) {
+        double u = Math.sqrt(z);
+        double logCosh;
+        if (u < 1) {
+            double sh = Math.sinh(0.5 * u);
+            logCosh = Math.log1p(2 * sh * sh);
+        } else {
+            logCosh = u + Math.log1p(Math.exp(-2 * u)) - LN2;
+        }
+        out[0] = 2 * logCosh;
+        if (z < LOG_COSH_SERIES_Z) {
+            // tanh(u)/u = 1 − z/3 + 2z²/15 − 17z³/315 + 62z⁴/2835 − …, and its derivative in z
+            out[1] = 1 + z * (-1.0 / 3 + z * (2.0 / 15 + z * (-17.0 / 315 + z * (62.0 / 2835))));
+            out[2] = -1.0 / 3 + z * (4.0 / 15 + z * (-51.0 / 315 + z * (248.0 / 2835)));
+        } else {
+            double t = Math.tanh(u);
+            double sech2 = 1 - t * t; // tanh saturates at 1 for u > 19: ρ″ → −1/(2u³), still right
+            out[1] = t / u;
+            out[2] = (u * sech2 - t) / (2 * z * u);
+        }
     }
 
     @Override

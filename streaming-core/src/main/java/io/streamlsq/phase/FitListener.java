@@ -38,6 +38,13 @@ public interface FitListener {
      * A divergence guard of the warmup acted: {@code guard} is warm_start, step_refinement, step_careful,
      * step_exploration, step_fixed, cost_increase or step_clip; {@code detail} says why.
      */
+    /**
+     * The global search told a batch of trials: {@code trials} of {@code budget} done, the best sample cost so far
+     * (+∞ before a trial finished) and the elapsed seconds of the search (docs/global-search.md).
+     */
+    default void onGlobalProgress(int trials, int budget, double best, double seconds) {
+    }
+
     default void onGuard(String guard, String detail) {
     }
 

@@ -66,10 +66,12 @@ final class GlobalPhase implements Phase {
     private final PassExecutor executor;
     private final Ticker ticker;
     private final Listeners none = new Listeners(List.of());
+    private final Listeners listeners;
 
-    GlobalPhase(PassExecutor executor, Ticker ticker) {
+    GlobalPhase(PassExecutor executor, Ticker ticker, Listeners listeners) {
         this.executor = executor;
         this.ticker = ticker;
+        this.listeners = listeners;
     }
 
     @Override
@@ -94,8 +96,9 @@ final class GlobalPhase implements Phase {
             g.finalist = 0;
         }
         if (g.finalists.isEmpty()) {
-            s.warnings.add("global search: every one of " + g.trials.size() + " trials failed; the fit starts from the"
-                    + " initial values");
+            s.warnings.add(g.trials.isEmpty() ? "global search: no trial ran (" + g.note + "); the fit starts from the"
+                    + " initial values" : "global search: every one of " + g.trials.size() + " trials failed; the fit"
+                    + " starts from the initial values");
             g.finalists.add(s.theta.clone());
         }
         return g.trials.size() - before;
@@ -117,7 +120,16 @@ final class GlobalPhase implements Phase {
             if (g.optimizer != null) {
                 opt.restore(g.optimizer);
             }
+            long begun = ticker.nanos();
+            double best = Double.POSITIVE_INFINITY;
+            for (TrialRecord t : g.trials) {
+                best = Math.min(best, t.score());
+            }
             while (g.trials.size() < go.budget() && !opt.exhausted()) {
+                if (s.options.maxTime() != null && ticker.nanos() - s.startNanos >= s.options.maxTime().toNanos()) {
+                    g.note = "the time limit ended the search after " + g.trials.size() + " of " + go.budget() + " trials";
+                    break; // the finalists' Gauss-Newton phase reports the limit
+                }
                 g.optimizer = opt.checkpointable() ? opt.snapshot() : null;
                 s.checkpointer.boundary(s, NAME, null, true); // a batch's work is worth a write, as a phase's is
                 List<Trial> batch = opt.ask(Math.min(go.batch(), go.budget() - g.trials.size()));
@@ -130,7 +142,9 @@ final class GlobalPhase implements Phase {
                     opt.tell(batch.get(i).id(), o.score);
                     g.trials.add(new TrialRecord(g.trials.size(), o.start, o.end, o.score, o.passes));
                     g.rowsEvaluated += o.rows;
+                    best = Math.min(best, o.score);
                 }
+                listeners.onGlobalProgress(g.trials.size(), go.budget(), best, (ticker.nanos() - begun) * 1e-9);
             }
         }
     }

@@ -18,6 +18,11 @@ final class Listeners implements FitListener {
     }
 
     @Override
+    public void onGlobalProgress(int trials, int budget, double best, double seconds) {
+        all.forEach(l -> l.onGlobalProgress(trials, budget, best, seconds));
+    }
+
+    @Override
     public void onPhaseEnd(PhaseTiming timing) {
         all.forEach(l -> l.onPhaseEnd(timing));
     }

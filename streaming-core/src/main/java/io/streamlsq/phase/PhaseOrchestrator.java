@@ -112,7 +112,7 @@ public final class PhaseOrchestrator {
         }
         List<Phase> head = new java.util.ArrayList<>(List.of(new SetupPhase(listeners)));
         if (global) {
-            head.add(new GlobalPhase(executor, ticker));
+            head.add(new GlobalPhase(executor, ticker, listeners));
         }
         List<Phase> local = new java.util.ArrayList<>();
         if (warmup) {

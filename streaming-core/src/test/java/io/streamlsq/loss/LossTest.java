@@ -20,6 +20,7 @@ class LossTest {
             case HUBER -> z <= 1 ? z : 2 * Math.sqrt(z) - 1;
             case CAUCHY -> Math.log(1 + z);
             case ARCTAN -> Math.atan(z);
+            case LOG_COSH -> 2 * Math.log(Math.cosh(Math.sqrt(z))); // sheap's data term Σ log cosh r, not in scipy
         };
     }
 
@@ -82,6 +83,33 @@ class LossTest {
                 assertEquals(0.0, out[0], 0.0, kind + " ρ(0)");
                 assertEquals(1.0, out[1], 0.0, kind + " ρ′(0)");
             }
+        }
+    }
+
+    /**
+     * log_cosh where the closed forms fail: residuals of 10³ to 10⁶ (cosh overflows beyond 710), and near 0, where
+     * ρ″ switches from its series to the closed form at z = 1e-3: both sides agree with a 40-digit reference.
+     */
+    @Test
+    void logCoshIsStableForLargeAndSmallResiduals() {
+        double[] out = new double[3];
+        Loss loss = Loss.of(Loss.Kind.LOG_COSH, 1.0);
+        for (double r : new double[] {1e3, 1e4, 1e6}) {
+            loss.evaluate(r * r, out);
+            assertEquals(2 * (r - Math.log(2)), out[0], 1e-15 * 2 * r, "ρ at r = " + r);
+            assertEquals(1 / r, out[1], 1e-15 / r, "ρ′ at r = " + r);
+            assertEquals(-0.5 / (r * r * r), out[2], 1e-12 / (r * r * r), "ρ″ at r = " + r);
+        }
+        // mpmath, 40 digits: z, ρ(z), ρ′(z), ρ″(z)
+        double[][] reference = {
+            {0.000999, 0.00099883371079781057, 0.99966713301301526, -0.33306709482727595},
+            {0.001001, 0.0010008330443977028, 0.99966646687935829, -0.33306656214103715},
+        };
+        for (double[] ref : reference) {
+            loss.evaluate(ref[0], out);
+            assertEquals(ref[1], out[0], 1e-15 * ref[1], "ρ at z = " + ref[0]);
+            assertEquals(ref[2], out[1], 1e-15, "ρ′ at z = " + ref[0]);
+            assertEquals(ref[3], out[2], 1e-12, "ρ″ at z = " + ref[0]);
         }
     }
 

@@ -104,6 +104,18 @@ class GlobalSearchTest {
     }
 
     @Test
+    void theTimeLimitEndsTheSearchAndIsReported() {
+        var c = MultiMinimum.frequency(5_000, 1000, 4);
+        FitOptions o = FitOptions.builder().maxTime(java.time.Duration.ofNanos(1))
+                .global(GlobalOptions.of(SearchMethod.de()).withSampleRows(1000)).build();
+        FitResult r = Fits.fit(c.from(c.badStart()), o, PassExecutor.sequential());
+        assertTrue(r.termination() instanceof io.streamlsq.result.Termination.LimitReached, r.termination().toString());
+        assertEquals(0, r.global().trials());
+        assertTrue(r.global().note().startsWith("the time limit ended the search after 0 of 200 trials"), r.global().note());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("global search: no trial ran")), r.warnings().toString());
+    }
+
+    @Test
     void aMissingBoundIsRefusedNamingTheParameter() {
         var c = MultiMinimum.twoExponentials(1000, 100);
         var p = c.builder().bounds("k2", 0.05, Double.POSITIVE_INFINITY).initial(c.badStart()).build();
