@@ -74,8 +74,8 @@ public final class BayesianComparison {
         List<Problem> problems = List.of(
                 new Problem("Branin", 2, BayesianComparison::branin, BRANIN_MIN, 0.01, braninBox),
                 new Problem("Hartmann-6", 6, BayesianComparison::hartmann6, HARTMANN6_MIN, 0.01, null));
-        System.out.println("| problem | evaluations | method | success (regret < threshold) | median regret | worst regret"
-                + " | time per run |");
+        System.out.println("| problem | evaluations | method | success (regret < threshold) | median regret"
+                + " | worst regret | wall time per run |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (Problem p : problems) {
             for (int budget : p.d() == 2 ? new int[] {40, 80} : new int[] {80, 160}) {
@@ -103,8 +103,8 @@ public final class BayesianComparison {
         double[] sorted = regret.clone();
         Arrays.sort(sorted);
         double median = seeds % 2 == 1 ? sorted[seeds / 2] : 0.5 * (sorted[seeds / 2 - 1] + sorted[seeds / 2]);
-        System.out.println(String.format(Locale.ROOT, "| %s | %d | %s | %d/%d (< %s) | %.3g | %.3g | %.2f s |", p.name(),
-                budget, name, ok, seeds, p.threshold(), median, sorted[seeds - 1], seconds));
+        System.out.println(String.format(Locale.ROOT, "| %s | %d | %s | %d/%d (< %s) | %.3g | %.3g | %.2f s |",
+                p.name(), budget, name, ok, seeds, p.threshold(), median, sorted[seeds - 1], seconds));
     }
 
     /** Asks in batches, evaluates, tells in trial order; the best value seen in {@code budget} evaluations. */
@@ -141,8 +141,8 @@ public final class BayesianComparison {
             }
             long ok = Arrays.stream(err).filter(e -> e < 0.05).count();
             Arrays.sort(err);
-            System.out.println(String.format(Locale.ROOT, "| %s | %d/%d | %.3g |", preset.name().toLowerCase(Locale.ROOT),
-                    ok, seeds, err[seeds / 2]));
+            System.out.println(String.format(Locale.ROOT, "| %s | %d/%d | %.3g |",
+                    preset.name().toLowerCase(Locale.ROOT), ok, seeds, err[seeds / 2]));
         }
     }
 }

@@ -9,7 +9,8 @@ import org.hipparchus.special.Erf;
  * <ul>
  *   <li>{@link Kind#PI}: {@code Φ(z)};</li>
  *   <li>{@link Kind#EI}: {@code a·Φ(z) + σ·φ(z)};</li>
- *   <li>{@link Kind#UCB}: {@code κσ − μ} (the lower confidence bound, negated: hyperoptax's μ + κσ for maximizing).</li>
+ *   <li>{@link Kind#UCB}: {@code κσ − μ} (the lower confidence bound, negated: hyperoptax's μ + κσ when
+ *       maximizing).</li>
  * </ul>
  * For σ &lt; 1e-12 PI and EI are 0 and UCB is −μ (no division by zero). All quantities are in the Gaussian process's
  * normalized units.

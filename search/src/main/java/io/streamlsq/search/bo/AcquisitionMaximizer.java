@@ -35,7 +35,7 @@ final class AcquisitionMaximizer {
         double[] gv = new double[d];
         double[] der = new double[2];
         // scaled so that the best candidate's value is 1: the stopping tolerances are then relative (a step gaining
-        // less than 1e-6 of it ends the refinement: it would not change which point is proposed in any way that matters)
+        // less than 1e-6 of it ends the refinement: no proposal moves in a way that matters)
         double scale = bestValue > 0 && Double.isFinite(bestValue) ? 1 / bestValue : 1;
         BoundedLbfgs.Function f = (x, g) -> {
             gp.predictNormalized(x, out, gm, gv);

@@ -39,7 +39,7 @@ import org.hipparchus.random.SobolSequenceGenerator;
  * (only {@link Stats#droppedObservations()} counts them), as {@code hyperoptax.BayesianSearch} does.
  *
  * <p><b>Randomness.</b> Every ask draws from {@code Rng.derive(seed, "bo-ask", askNumber)} in a fixed order
- * (candidate shift, refinements, hallucination noise); warm-up designs from {@code Rng.derive(seed, "bo-warmup")}.
+ * (uniform points, candidate shift, hallucination noise); warm-up designs from {@code Rng.derive(seed, "bo-warmup")}.
  * So the state is counters, the stored points and values, θ and the pending trials: {@link #snapshot()} holds all of
  * it and a restored search proposes the same points bit for bit. Not thread-safe.
  */
@@ -754,7 +754,7 @@ public final class BayesianSearch implements AskTellOptimizer {
     public void tell(long id, double value) {
         double[] u = pending.remove(id);
         if (u == null) {
-            throw new IllegalArgumentException(method() + ": trial " + id + " is not pending (never asked, or told already)");
+            throw notPending(id);
         }
         double f;
         if (Double.isFinite(value)) {
@@ -778,10 +778,14 @@ public final class BayesianSearch implements AskTellOptimizer {
         }
     }
 
+    private IllegalArgumentException notPending(long id) {
+        return new IllegalArgumentException(method() + ": trial " + id + " is not pending (never asked, or told already)");
+    }
+
     @Override
     public void abandon(long id) {
         if (pending.remove(id) == null) {
-            throw new IllegalArgumentException(method() + ": trial " + id + " is not pending (never asked, or told already)");
+            throw notPending(id);
         }
     }
 
@@ -842,8 +846,8 @@ public final class BayesianSearch implements AskTellOptimizer {
     public void restore(SearchState s) {
         s.requireMethod(method());
         if (s.scalar("version") != STATE_VERSION) {
-            throw new IllegalArgumentException(method() + " state version " + s.scalar("version") + "; this build reads "
-                    + STATE_VERSION);
+            throw new IllegalArgumentException(method() + " state version " + s.scalar("version")
+                    + "; this build reads " + STATE_VERSION);
         }
         if (s.scalar("dimensions") != d) {
             throw new IllegalArgumentException(method() + " state has " + s.scalar("dimensions")
@@ -854,10 +858,14 @@ public final class BayesianSearch implements AskTellOptimizer {
         double[] y = s.doubles("y");
         double[] t = s.doubles("theta");
         int n = (int) c[0];
-        if (n > o.capacity() || u.length != n * d || y.length != n || t.length != d + 2) {
+        long[] ids = s.longs("pending_ids");
+        double[] pu = s.doubles("pending_u");
+        if (n < 0 || n > o.capacity() || u.length != n * d || y.length != n || t.length != d + 2
+                || pu.length != ids.length * d || c[5] < 0 || c[5] >= Status.values().length) {
             throw new IllegalArgumentException(method() + " state: " + n + " observations (capacity " + o.capacity()
-                    + "), " + u.length + " coordinates, " + y.length + " values, " + t.length
-                    + " hyperparameters do not fit " + d + " dimensions");
+                    + "), " + u.length + " coordinates, " + y.length + " values, " + t.length + " hyperparameters, "
+                    + ids.length + " pending trials with " + pu.length + " coordinates, status " + c[5]
+                    + " do not fit " + d + " dimensions");
         }
         System.arraycopy(u, 0, us, 0, u.length);
         System.arraycopy(y, 0, fs, 0, y.length);
@@ -871,8 +879,6 @@ public final class BayesianSearch implements AskTellOptimizer {
         bestF = s.doubles("best")[0];
         double[] bu = s.doubles("best_u");
         bestU = bu.length == 0 ? null : bu;
-        long[] ids = s.longs("pending_ids");
-        double[] pu = s.doubles("pending_u");
         pending.clear();
         for (int k = 0; k < ids.length; k++) {
             pending.put(ids[k], Arrays.copyOfRange(pu, k * d, (k + 1) * d));

@@ -6,8 +6,8 @@ import io.streamlsq.search.Rng;
  * Fits the Gaussian process hyperparameters θ = (log ℓ, log σ_f², log σ_n²) by minimizing the negative log marginal
  * likelihood ({@link GaussianProcess#negativeLogLikelihood}):
  * <ul>
- *   <li>{@link #lbfgs}: projected L-BFGS in a box, from the previous θ and from {@code restarts − 1} random starts (ℓ log-uniform in
- *       [0.05, 2], σ_f² in [0.5, 2], σ_n² in [1e-6, 1e-2]),
+ *   <li>{@link #lbfgs}: projected L-BFGS in a box, from the previous θ and from {@code restarts − 1} random starts
+ *       (ℓ log-uniform in [0.05, 2], σ_f² in [0.5, 2], σ_n² in [1e-6, 1e-2]),
  *       best finite value wins (ties: the earlier start);</li>
  *   <li>{@link #adam}: hyperoptax's tuner: a fixed number of Adam steps on log ℓ only, from the previous θ, no bounds;
  *       a step that makes K indefinite ends the run at the last good θ.</li>

@@ -16,7 +16,8 @@ class BraninTest {
         double[] r = new double[SEEDS];
         for (int s = 0; s < SEEDS; s++) {
             try (AskTellOptimizer opt = method.create(2, 1000 + s, EVALUATIONS)) {
-                r[s] = TestFunctions.minimize(opt, TestFunctions::branin, EVALUATIONS, batch) - TestFunctions.BRANIN_MIN;
+                r[s] = TestFunctions.minimize(opt, TestFunctions::branin, EVALUATIONS, batch)
+                        - TestFunctions.BRANIN_MIN;
             }
         }
         return r;

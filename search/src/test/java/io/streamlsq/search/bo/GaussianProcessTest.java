@@ -133,7 +133,8 @@ class GaussianProcessTest {
             gp.predictNormalized(pp, op, null, null);
             gp.predictNormalized(pm, om, null, null);
             assertEquals((op[0] - om[0]) / (2 * h), gm[j], 1e-5 * Math.max(1, Math.abs(gm[j])), kernel + " ∂μ/∂x_" + j);
-            assertEquals((op[1] - om[1]) / (2 * h), gv[j], 1e-5 * Math.max(1, Math.abs(gv[j])), kernel + " ∂σ²/∂x_" + j);
+            assertEquals((op[1] - om[1]) / (2 * h), gv[j], 1e-5 * Math.max(1, Math.abs(gv[j])),
+                    kernel + " ∂σ²/∂x_" + j);
         }
     }
 

@@ -75,8 +75,8 @@ class ResumeTest {
     @Test
     void aForeignStateIsRefused() {
         AskTellOptimizer bo = BayesianSearch.searchMethod().create(2, 5, 40);
-        assertThrows(IllegalArgumentException.class,
-                () -> bo.restore(BayesianSearch.searchMethod(BayesianSearch.Preset.HYPEROPTAX).create(2, 5, 40).snapshot()));
+        AskTellOptimizer compat = BayesianSearch.searchMethod(BayesianSearch.Preset.HYPEROPTAX).create(2, 5, 40);
+        assertThrows(IllegalArgumentException.class, () -> bo.restore(compat.snapshot()));
         assertThrows(IllegalArgumentException.class, () -> bo.restore(BayesianSearch.searchMethod().create(3, 5, 40)
                 .snapshot()));
     }
