@@ -349,28 +349,30 @@ public final class GaussianProcess {
 
         /** Brings means and variances up to date with the rows appended since the last call. */
         void update() {
-            for (; rows < n; rows++) {
-                int i = rows;
-                int vi = i * m;
+            // row i is built in its own array: updates of one array at two offsets would not vectorize
+            double[] row = new double[m];
+            for (int i = rows; i < n; i++) {
                 for (int c = 0; c < m; c++) {
-                    v[vi + c] = signal * kernel.value(distance(points, c * d, x, i * d));
+                    row[c] = signal * kernel.value(distance(points, c * d, x, i * d));
                 }
                 for (int j = 0; j < i; j++) {
                     double lij = l[i * capacity + j];
                     int vj = j * m;
                     for (int c = 0; c < m; c++) {
-                        v[vi + c] -= lij * v[vj + c];
+                        row[c] -= lij * v[vj + c];
                     }
                 }
                 double inv = 1 / l[i * capacity + i];
                 double b = beta[i];
                 for (int c = 0; c < m; c++) {
-                    double t = v[vi + c] * inv;
-                    v[vi + c] = t;
+                    double t = row[c] * inv;
+                    row[c] = t;
                     mean[c] += t * b;
                     variance[c] -= t * t;
                 }
+                System.arraycopy(row, 0, v, i * m, m);
             }
+            rows = n;
             for (int c = 0; c < m; c++) {
                 if (variance[c] < 0) {
                     variance[c] = 0;
@@ -385,20 +387,22 @@ public final class GaussianProcess {
      */
     static double[] lowerInverse(double[] l, int n) {
         double[] li = new double[n * n];
+        double[] row = new double[n]; // own array: updates of li at two offsets would not vectorize
         for (int i = 0; i < n; i++) {
             int ri = i * n;
+            java.util.Arrays.fill(row, 0, i + 1, 0);
             for (int k = 0; k < i; k++) {
                 double lik = l[ri + k];
                 if (lik != 0) {
                     int rk = k * n;
                     for (int j = 0; j <= k; j++) {
-                        li[ri + j] -= lik * li[rk + j];
+                        row[j] -= lik * li[rk + j];
                     }
                 }
             }
             double inv = 1 / l[ri + i];
             for (int j = 0; j < i; j++) {
-                li[ri + j] *= inv;
+                li[ri + j] = row[j] * inv;
             }
             li[ri + i] = inv;
         }
