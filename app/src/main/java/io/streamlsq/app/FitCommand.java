@@ -84,7 +84,8 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--fix", paramLabel = "name,...", description = "Parameters held at their starting values.")
     String fix;
 
-    @Option(names = "--loss", paramLabel = "NAME", description = "linear (default), soft_l1, huber, cauchy or arctan.")
+    @Option(names = "--loss", paramLabel = "NAME", description = "linear (default), soft_l1, huber, cauchy, arctan or log_cosh"
+            + " (cost = sum of log cosh r).")
     String loss;
 
     @Option(names = "--f-scale", paramLabel = "C", description = "Soft threshold of a robust loss (default 1).")
@@ -364,6 +365,10 @@ final class FitCommand implements Callable<Integer> {
         extra.put("data", dataSpec);
         extra.put("engine", spark ? "spark" : "local");
         String metricsText = s.text("metrics-file", null);
+        if (s.raw("schedule") != null && options.global() != null) {
+            throw new UsageException("--global cannot be combined with a schedule: run the global search as a fit of its own,"
+                    + " then start the schedule from its result");
+        }
         List<io.streamlsq.phase.PhaseSchedule.PhaseSpec> schedule = ScheduleSpecs.parse(s.raw("schedule"), options);
         FitRunner.Checkpoints checkpoints = checkpoints(s, resumeDir, options);
         try {

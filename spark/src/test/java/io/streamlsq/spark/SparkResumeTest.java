@@ -120,6 +120,25 @@ class SparkResumeTest {
         }
     }
 
+    /** Issue 14: a global search in front of a Spark fit (trials on the driver, finalists' passes on Spark) gives the
+     * local fit's bits. */
+    @Test
+    void aGlobalSearchBeforeASparkFitGivesTheLocalBits() throws IOException {
+        FitOptions o = FitOptions.builder().global(io.streamlsq.options.GlobalOptions.of(io.streamlsq.search.SearchMethod.de())
+                .withBudget(16).withSampleRows(2000)).build();
+        java.util.function.Function<DataSource, FitProblem> bounded = src -> PROBLEM.apply(src).toBuilder()
+                .bounds("a", 0, 10).bounds("b", 0.01, 5).bounds("c", -2, 2).build();
+        try (DataSource src = ParquetDataSource.open(file, InvalidRows.REFUSE, CHUNK_ROWS);
+                SparkDataSource onSpark = sparkSource(file)) {
+            FitResult local = new PhaseOrchestrator(o, PassExecutor.sequential(), Ticker.system(), List.of())
+                    .fit(bounded.apply(src));
+            FitResult spark = new PhaseOrchestrator(o, executor(), Ticker.system(), List.of()).fit(bounded.apply(onSpark));
+            assertSameBits(local, spark, "global search, then Spark passes");
+            assertEquals(local.global().rowsEvaluated(), spark.global().rowsEvaluated());
+            assertEquals(16, spark.global().trials());
+        }
+    }
+
     @Test
     void aLocalCheckpointResumesOnSparkAndChangedDataIsRefused() throws IOException {
         FitResult plain;

@@ -50,6 +50,11 @@ public final class PhaseSchedule {
     public record PhaseSpec(String name, Kind kind, FitOptions options, Map<String, Boolean> freeze, Map<String, InitSpec> set,
             PlateauRule plateau, Long seed) {
         public PhaseSpec {
+            if (options != null && options.global() != null) {
+                throw new io.streamlsq.options.InvalidOptionsException(List.of("phase '" + name + "': options.global = "
+                        + options.global().method().name() + "; a schedule's phases have no global search (run it as a"
+                        + " fit of its own first, then start the schedule from its result)"));
+            }
             freeze = new LinkedHashMap<>(freeze);
             set = new LinkedHashMap<>(set);
         }
