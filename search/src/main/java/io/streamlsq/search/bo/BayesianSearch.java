@@ -313,7 +313,8 @@ public final class BayesianSearch implements AskTellOptimizer {
 
     /**
      * Bayesian search with a preset: {@code bo} (product) or {@code bo-hyperoptax}. The product's capacity is the
-     * budget (200 when the budget is not positive), at most 1000; hyperoptax keeps its 200.
+     * budget (200 when the budget is not positive), at most 1000, and its warm-up at most max(5, budget/3) points;
+     * hyperoptax keeps its 200.
      */
     public static SearchMethod searchMethod(Preset preset) {
         String name = preset == Preset.PRODUCT ? "bo" : "bo-hyperoptax";
@@ -326,8 +327,10 @@ public final class BayesianSearch implements AskTellOptimizer {
             @Override
             public AskTellOptimizer create(int dimensions, long seed, int budget) {
                 Options opts = preset.options(dimensions);
-                if (preset == Preset.PRODUCT) {
-                    opts = opts.withCapacity(budget <= 0 ? 200 : Math.min(budget, 1000));
+                if (preset == Preset.PRODUCT && budget > 0) {
+                    // a small budget keeps two thirds of its trials for the model
+                    opts = opts.withCapacity(Math.min(budget, 1000)).withWarmup(Math.min(opts.warmup(),
+                            Math.max(5, budget / 3)));
                 }
                 return new BayesianSearch(opts, dimensions, seed);
             }
