@@ -50,6 +50,29 @@ class ResumeTest {
         }
     }
 
+    /** The global phase's pattern: ask(8), tell all in id order, failed trials (+∞) among them. */
+    private static void driveLikeTheGlobalPhase(AskTellOptimizer bo, int rounds, List<double[]> proposals) {
+        for (int k = 0; k < rounds; k++) {
+            for (Trial t : bo.ask(8)) {
+                proposals.add(t.u());
+                bo.tell(t.id(), t.u()[1] > 0.8 ? Double.POSITIVE_INFINITY : TestFunctions.branin(t.u()));
+            }
+        }
+    }
+
+    @Test
+    void batchesOfEightWithFailuresResumeBitIdentical() {
+        List<double[]> straight = new ArrayList<>();
+        driveLikeTheGlobalPhase(BayesianSearch.searchMethod().create(2, 3, 64), 6, straight);
+        List<double[]> resumed = new ArrayList<>();
+        AskTellOptimizer first = BayesianSearch.searchMethod().create(2, 3, 64);
+        driveLikeTheGlobalPhase(first, 3, resumed);
+        AskTellOptimizer second = BayesianSearch.searchMethod().create(2, 3, 64);
+        second.restore(first.snapshot());
+        driveLikeTheGlobalPhase(second, 3, resumed);
+        assertSame(straight, resumed);
+    }
+
     @Test
     void pendingTrialsSurviveARestore() {
         AskTellOptimizer a = BayesianSearch.searchMethod().create(2, 5, 40);
