@@ -80,6 +80,62 @@ class GlobalCliTest {
         assertEquals("converged", r.get("status").asText());
     }
 
+    static final String PEAKS = "A1*exp(-(x-mu1)^2/(2*s1^2))+A2*exp(-(x-mu2)^2/(2*s2^2))+A3*exp(-(x-mu3)^2/(2*s3^2))+c0+c1*x";
+    static final String PEAK_BOUNDS = "A1=0:5,mu1=0:10,s1=0.05:2,A2=0:5,mu2=0:10,s2=0.05:2,A3=0:5,mu3=0:10,s3=0.05:2,"
+            + "c0=-1:1,c1=-0.2:0.2";
+    /** The peaks in the wrong order, two of them on one true peak. */
+    static final String PEAKS_START = "A1=3,mu1=7.5,s1=0.3,A2=1.5,mu2=8,s2=0.5,A3=2,mu3=2,s3=0.4,c0=0,c1=0";
+
+    /** Three Gaussian peaks (3, 2, 0.3), (1.5, 5, 0.5), (2, 7.5, 0.4) on 0.2 + 0.01x, noise 0.02; its best cost. */
+    static double writePeaks(Path file) throws IOException {
+        Random r = new Random(12);
+        double[] t = {3, 2, 0.3, 1.5, 5, 0.5, 2, 7.5, 0.4, 0.2, 0.01};
+        StringBuilder b = new StringBuilder("x,y\n");
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            double x = 10.0 * i / (n - 1);
+            double y = t[9] + t[10] * x;
+            for (int q = 0; q < 3; q++) {
+                y += t[3 * q] * Math.exp(-(x - t[3 * q + 1]) * (x - t[3 * q + 1]) / (2 * t[3 * q + 2] * t[3 * q + 2]));
+            }
+            b.append(x).append(',').append(y + 0.02 * r.nextGaussian()).append('\n');
+        }
+        Files.writeString(file, b);
+        return peaks(file, "peaks-best.json", "--p0", "A1=3,mu1=2,s1=0.3,A2=1.5,mu2=5,s2=0.5,A3=2,mu3=7.5,s3=0.4,c0=0.2,c1=0.01")
+                .get("cost").asDouble();
+    }
+
+    static JsonNode peaks(Path file, String out, String... more) throws IOException {
+        List<String> a = new ArrayList<>(List.of("fit", "--data", file.toString(), "--model", PEAKS, "--bounds", PEAK_BOUNDS,
+                "--quiet", "--out", tmp.resolve(out).toString()));
+        a.addAll(List.of(more));
+        if (!a.contains("--p0")) {
+            a.addAll(List.of("--p0", PEAKS_START));
+        }
+        Run r = Run.of(a.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err() + r.out());
+        return JSON.readTree(tmp.resolve(out).toFile());
+    }
+
+    static Path peaksData;
+    static double peaksBest;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sobol", "halton", "lhs", "random", "de", "de-best", "cmaes", "bobyqa", "nelder-mead",
+        "powell", "portfolio", "bo"})
+    void eachMethodFindsTheThreePeaksALocalFitStartedWithThemSwappedMisses(String method) throws IOException {
+        synchronized (GlobalCliTest.class) {
+            if (peaksData == null) {
+                peaksData = tmp.resolve("peaks.csv");
+                peaksBest = writePeaks(peaksData);
+                double local = peaks(peaksData, "peaks-local.json").get("cost").asDouble();
+                assertTrue(local > 10 * peaksBest, "the local fit found the peaks: " + local + " vs " + peaksBest);
+            }
+        }
+        JsonNode r = peaks(peaksData, "peaks-" + method + ".json", "--global", method, "--global-sample-rows", "2000");
+        assertEquals(peaksBest, r.get("cost").asDouble(), 1e-6 * peaksBest, method + ": " + r.get("global"));
+    }
+
     @Test
     void theReportShowsTheSearch() {
         Run r = Run.of("fit", "--data", data.toString(), "--model", MODEL, "--bounds", BOUNDS, "--p0", "A=1,w=1,phi=0,c=0",
