@@ -78,6 +78,60 @@ class LossAgainstScipyTest {
         }
     }
 
+    /**
+     * log_cosh (f_scale 0.5, from the checked-in reference) in every phase: the L-BFGS and Adam warmups on the full
+     * data, the presolve on samples, Gauss-Newton on the normal equations and on QR, on two threads. The 200 rows are
+     * repeated 400 times (80 000 rows in chunks of 1000, enough for the presolve), which keeps scipy's minimum and
+     * multiplies its cost by 400: cost to 1e-9 relative and parameters to 1e-6.
+     */
+    @Test
+    void logCoshInEveryPhase() throws Exception {
+        String json;
+        try (InputStream in = LossAgainstScipyTest.class.getResourceAsStream("scipy_losses.json")) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Map<String, Object> doc = MiniJson.object(MiniJson.parse(json));
+        Map<String, Object> c = MiniJson.list(doc.get("cases")).stream().map(MiniJson::object)
+                .filter(k -> k.get("loss").equals("log_cosh") && (Double) k.get("f_scale") == 0.5).findFirst().orElseThrow();
+        int copies = 400;
+        Map<String, double[]> cols = new LinkedHashMap<>();
+        cols.put("x", repeated(MiniJson.doubles(doc.get("x")), copies));
+        cols.put("y", repeated(MiniJson.doubles(doc.get("y")), copies));
+        FitProblem problem = FitProblem.builder(new DecayModel(), new InMemoryDataSource(cols, 1000))
+                .initial(MiniJson.doubles(doc.get("x0"))).loss(Loss.parse("log_cosh", 0.5)).build();
+        double[] expected = MiniJson.doubles(c.get("params"));
+        double cost = copies * (Double) c.get("cost");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (io.streamlsq.options.WarmupOptions.Method method : io.streamlsq.options.WarmupOptions.Method.values()) {
+                for (io.streamlsq.options.Solver solver : List.of(io.streamlsq.options.Solver.NORMAL, io.streamlsq.options.Solver.QR)) {
+                    FitOptions o = TIGHT.toBuilder().solver(solver).presolve(true).warmup(
+                            io.streamlsq.options.WarmupOptions.on().withFullData().withMethod(method)).build();
+                    FitResult r = Fits.fit(problem, o, PassExecutor.parallel(pool, 2));
+                    String what = "log_cosh f_scale 0.5, " + method + " warmup, " + solver + "\n" + r.fullReport();
+                    assertEquals("converged", r.termination().status(), what);
+                    assertTrue(r.iterations("warmup") > 0, "the warmup ran, " + what);
+                    assertTrue(!r.presolveOutcome().startsWith("not run"), "the presolve ran, " + what);
+                    assertEquals(cost, r.cost(), COST_TOLERANCE * cost, "cost, " + what);
+                    for (int k = 0; k < expected.length; k++) {
+                        assertEquals(expected[k], r.values()[k], 1e-6 * Math.max(1, Math.abs(expected[k])),
+                                r.parameterNames().get(k) + ", " + what);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static double[] repeated(double[] a, int copies) {
+        double[] out = new double[a.length * copies];
+        for (int i = 0; i < copies; i++) {
+            System.arraycopy(a, 0, out, i * a.length, a.length);
+        }
+        return out;
+    }
+
     private static Stream<DynamicTest> cases(String json) {
         Map<String, Object> doc = MiniJson.object(MiniJson.parse(json));
         double[] x = MiniJson.doubles(doc.get("x"));
