@@ -47,7 +47,7 @@ final class FitCommand implements Callable<Integer> {
             "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
             "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
             "schedule", "solver", "no-presolve", "engine", "spark-master", "spark-partitions", "global", "global-budget",
-            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search");
+            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties");
     /** Settings of where a fit runs, not of the fit: not stored for lsq resume (a checkpoint resumes on either engine). */
     static final Set<String> ENGINE_SETTINGS = Set.of("engine", "spark-master", "spark-partitions");
 
@@ -83,6 +83,11 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--fix", paramLabel = "name,...", description = "Parameters held at their starting values.")
     String fix;
+
+    @Option(names = "--tie", paramLabel = "NAME=EXPR", description = "A tied parameter: NAME is EXPR, an expression of"
+            + " parameters (not of data), substituted into the model (exact derivatives; NAME is not free). Repeatable;"
+            + " config: ties: {m2: \"m1 + 1.2\"}. --out gives its value and delta-method standard error.")
+    List<String> tie;
 
     @Option(names = "--loss", paramLabel = "NAME", description = "linear (default), soft_l1, huber, cauchy, arctan or log_cosh"
             + " (cost = sum of log cosh r).")
@@ -222,6 +227,7 @@ final class FitCommand implements Callable<Integer> {
         m.put("p0", p0);
         m.put("bounds", bounds);
         m.put("fix", fix);
+        m.put("ties", TieSpecs.fromOptions(tie));
         m.put("loss", loss);
         m.put("f-scale", fScale);
         m.put("ftol", ftol);
@@ -296,12 +302,28 @@ final class FitCommand implements Callable<Integer> {
     private static int fit(Settings s, String dataSpec, String text, Map<String, Double> start, int chunk,
             InvalidRows policy, LazyAllocator allocator, Path resumeDir, boolean spark, StopOnSignal signals,
             java.io.PrintStream stdout, java.io.PrintStream stderr) throws Exception {
-        List<String> names = ExpressionCompiler.names(text);
+        Map<String, String> tieDefinitions = TieSpecs.parse(s.raw("ties"));
+        Map<String, double[]> bnd = Specs.bounds(s.text("bounds", null));
+        java.util.Set<String> fixedNames = Specs.names(s.text("fix", null));
+        TieSpecs.refuseOtherSettings(tieDefinitions.keySet(), start.keySet(), fixedNames, bnd.keySet());
+        // the model's names, then those only the ties use (a parameter may appear in a tie only)
+        java.util.Set<String> used = new java.util.LinkedHashSet<>(ExpressionCompiler.names(text));
+        for (Map.Entry<String, String> t : tieDefinitions.entrySet()) {
+            for (String n : io.streamlsq.expr.Ties.uses(t.getKey(), t.getValue())) {
+                if (start.containsKey(n)) {
+                    used.add(n);
+                }
+            }
+        }
+        List<String> names = new ArrayList<>(used);
         List<String> params = new ArrayList<>();
         List<String> vars = new ArrayList<>();
         for (String n : names) {
-            (start.containsKey(n) ? params : vars).add(n);
+            if (!tieDefinitions.containsKey(n)) {
+                (start.containsKey(n) ? params : vars).add(n);
+            }
         }
+        io.streamlsq.expr.Ties ties = io.streamlsq.expr.Ties.resolve(tieDefinitions, params, vars);
         for (String n : start.keySet()) {
             if (ExpressionCompiler.isReserved(n)) {
                 throw new UsageException("--p0 names '" + n + "', which is reserved in the model language (a function"
@@ -330,14 +352,13 @@ final class FitCommand implements Callable<Integer> {
         DataSource source = DataSpecs.open(dataSpec, chunk, allocator, policy, datasets, spark,
                 spark ? s.text("spark-master", null) : null);
         Map<String, String> columns = bindColumns(xSpec, vars, source);
-        ExpressionModel m = ExpressionCompiler.compile(text, params, vars);
+        ExpressionModel m = ExpressionCompiler.compile(text, params, vars, ties);
         FitProblem.Builder b = FitProblem.builder(m, source).y(ySpec);
         columns.forEach(b::bind);
         if (sig != null) {
             b.sigma(sig);
         }
         start.forEach(b::initial);
-        Map<String, double[]> bnd = Specs.bounds(s.text("bounds", null));
         for (Map.Entry<String, double[]> e : bnd.entrySet()) {
             if (!params.contains(e.getKey())) {
                 throw new UsageException("--bounds names '" + e.getKey() + "', which is not a parameter (parameters from --p0: "
@@ -345,7 +366,7 @@ final class FitCommand implements Callable<Integer> {
             }
             b.bounds(e.getKey(), e.getValue()[0], e.getValue()[1]);
         }
-        for (String f : Specs.names(s.text("fix", null))) {
+        for (String f : fixedNames) {
             if (!params.contains(f)) {
                 throw new UsageException("--fix names '" + f + "', which is not a parameter (parameters from --p0: "
                         + String.join(", ", params) + ")");
@@ -364,6 +385,9 @@ final class FitCommand implements Callable<Integer> {
         extra.put("model", text);
         extra.put("data", dataSpec);
         extra.put("engine", spark ? "spark" : "local");
+        if (!ties.isEmpty()) {
+            extra.put("tied", ties); // ResultJson writes the values and delta-method errors at the result
+        }
         String metricsText = s.text("metrics-file", null);
         if (s.raw("schedule") != null && options.global() != null) {
             throw new UsageException("--global cannot be combined with a schedule: run the global search as a fit of its own,"

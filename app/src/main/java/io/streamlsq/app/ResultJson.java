@@ -93,7 +93,10 @@ final class ResultJson {
             m.put("global", global(r.parameterNames(), r.global()));
         }
         m.put("warnings", r.warnings());
-        m.putAll(extra);
+        for (Map.Entry<String, Object> e : extra.entrySet()) {
+            // the ties of lsq fit --tie come as they are: their section is computed at the result's values
+            m.put(e.getKey(), e.getValue() instanceof io.streamlsq.expr.Ties t ? TieSpecs.json(t, r) : e.getValue());
+        }
         return m;
     }
 

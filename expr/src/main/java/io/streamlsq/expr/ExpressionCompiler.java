@@ -30,7 +30,19 @@ public final class ExpressionCompiler {
      *     at the column); nothing is compiled then
      */
     public static ExpressionModel compile(String text, List<String> parameters, List<String> variables) {
-        Parsed p = parse(text, parameters, variables);
+        return compile(text, parameters, variables, Ties.none());
+    }
+
+    /**
+     * The model with {@code ties} substituted before differentiation: its parameters are {@code parameters} (which
+     * {@code ties} were resolved over), its Jacobian the exact one of the substituted expression, and its
+     * {@link ExpressionModel#describe()} the text followed by the ties, so that a checkpoint tells models with
+     * different ties apart.
+     *
+     * @throws ExprException as {@link #compile(String, List, List)}
+     */
+    public static ExpressionModel compile(String text, List<String> parameters, List<String> variables, Ties ties) {
+        Parsed p = parse(text, parameters, variables, ties);
         CodeGen gen = new CodeGen(p.value, p.derivatives, parameters.size(), variables.size());
         String className = "GeneratedModel" + COMPILATIONS.incrementAndGet();
         String source = gen.source(className);
@@ -39,7 +51,8 @@ public final class ExpressionCompiler {
             compiler.setParentClassLoader(ExpressionCompiler.class.getClassLoader());
             compiler.cook(source);
             Kernel kernel = (Kernel) compiler.getClassLoader().loadClass(className).getDeclaredConstructor().newInstance();
-            return new ExpressionModel(text, parameters, variables, kernel, gen.bufferCount(), source);
+            String described = ties.isEmpty() ? text : text + " with ties: " + ties.describe();
+            return new ExpressionModel(described, parameters, variables, kernel, gen.bufferCount(), source);
         } catch (CompileException | RuntimeException | LinkageError e) {
             throw new ExprException(null, 0, "the expression is too large to compile ("
                     + p.nodes + " distinct subexpressions with derivatives): " + e.getMessage());
@@ -50,6 +63,11 @@ public final class ExpressionCompiler {
 
     /** Parses and differentiates without compiling (also used by tests and the reference interpreter). */
     public static Parsed parse(String text, List<String> parameters, List<String> variables) {
+        return parse(text, parameters, variables, Ties.none());
+    }
+
+    /** Parses with {@code ties} substituted, and differentiates, without compiling. */
+    public static Parsed parse(String text, List<String> parameters, List<String> variables, Ties ties) {
         Map<String, Integer> ps = index("parameter", parameters, text);
         Map<String, Integer> vs = index("variable", variables, text);
         for (String name : ps.keySet()) {
@@ -58,7 +76,13 @@ public final class ExpressionCompiler {
             }
         }
         NodeFactory f = new NodeFactory();
-        Node value = Parser.parse(text, ps, vs, f);
+        Map<String, Node> tied = ties.isEmpty() ? Map.of() : ties.nodesIn(f, parameters);
+        for (String name : tied.keySet()) {
+            if (ps.containsKey(name) || vs.containsKey(name)) {
+                throw new ExprException(null, 0, "'" + name + "' is tied and also given as a parameter or variable");
+            }
+        }
+        Node value = Parser.parse(text, ps, vs, tied, f);
         List<Node> derivatives = new ArrayList<>();
         for (int k = 0; k < parameters.size(); k++) {
             derivatives.add(new Derivative(f, k).of(value));

@@ -38,7 +38,7 @@ public final class ExpressionModel implements Model {
         return variables;
     }
 
-    /** The expression as the user wrote it. */
+    /** The expression as the user wrote it; with ties, followed by {@code " with ties: "} and {@link Ties#describe()}. */
     @Override
     public String describe() {
         return text;

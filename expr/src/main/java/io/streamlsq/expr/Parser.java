@@ -28,6 +28,8 @@ public final class Parser {
     private final Map<String, Integer> parameters;
     private final Map<String, Integer> variables;
     private final NodeFactory f;
+    /** Names that stand for an expression of parameters (ties): parsed as that expression's node. */
+    private Map<String, Node> substitutions = Map.of();
     private int pos;
     private int depth;
 
@@ -44,8 +46,19 @@ public final class Parser {
      */
     public static Node parse(String text, Map<String, Integer> parameters, Map<String, Integer> variables,
             NodeFactory factory) {
+        return parse(text, parameters, variables, Map.of(), factory);
+    }
+
+    /**
+     * Parses {@code text} with the given names, each name of {@code substitutions} standing for its node (made by
+     * {@code factory}): a tied parameter becomes the expression that defines it, so that the derivatives taken
+     * afterwards are those of the substituted expression.
+     */
+    public static Node parse(String text, Map<String, Integer> parameters, Map<String, Integer> variables,
+            Map<String, Node> substitutions, NodeFactory factory) {
         checkLength(text);
         Parser p = new Parser(text, parameters, variables, factory);
+        p.substitutions = substitutions;
         p.skipSpace();
         if (p.pos >= text.length()) {
             throw new ExprException(text, 0, "the expression is empty");
@@ -272,6 +285,10 @@ public final class Parser {
                 collect.add(name);
             }
             return f.number(1);
+        }
+        Node tied = substitutions.get(name);
+        if (tied != null) {
+            return tied;
         }
         Integer p = parameters.get(name);
         if (p != null) {
