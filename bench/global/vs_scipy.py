@@ -2,7 +2,8 @@
 """Global search against scipy: differential_evolution followed by least_squares, and `lsq fit --global de`, on the
 same CSV files, 10 seeds each (docs/benchmarks.md, "Global search against scipy").
 
-Usage: python3 bench/global/vs_scipy.py [--rows 100000] [--seeds 10] [--lsq "java ... -jar app/target/lsq.jar"]
+Usage: python3 bench/global/vs_scipy.py [--rows 100000] [--seeds 10] [--problems "frequency,three peaks"]
+       [--lsq "java ... -jar app/target/lsq.jar"]
 Success: the final cost within 1e-6 (relative) of the best known minimum (least_squares started at the truth).
 Evaluations are full-data pass equivalents: scipy's function and Jacobian evaluations each read every row; lsq's are
 its rows_evaluated / rows (sample passes count by their rows)."""
@@ -77,6 +78,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--problems", default="frequency,three peaks", help="comma-separated names")
     ap.add_argument("--lsq", default="java --add-modules=jdk.incubator.vector --add-opens=java.base/java.nio=ALL-UNNAMED"
                                      " -jar app/target/lsq.jar")
     a = ap.parse_args()
@@ -84,6 +86,8 @@ def main():
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for p in problems(a.rows):
+            if p["name"] not in a.problems.split(","):
+                continue
             csv = os.path.join(tmp, "data.csv")
             np.savetxt(csv, np.c_[p["x"], p["y"]], delimiter=",", header="x,y", comments="", fmt="%.17g")
             best = best_known(p)
