@@ -141,6 +141,30 @@ class GlobalKillResumeTest {
         haltedAndResumedGivesTheSameBits("sobol");
     }
 
+    /**
+     * A library optimizer cannot be checkpointed mid-search: halted there, the resumed search starts it anew with a
+     * derived seed, keeps the trials it had run, spends the rest of the budget and says so.
+     */
+    @Test
+    void aLibraryOptimizerStartsAnewOnResumeAndKeepsItsTrials() throws Exception {
+        Path data = writeData();
+        Path dir = tmp.resolve("cmaes-halt");
+        Process h = start(args("cmaes", data, dir, 2, tmp.resolve("h.json")), tmp.resolve("h.log"),
+                "-D" + HaltAfterCheckpoint.PROPERTY + "=3"); // global start, then after the first and second batches
+        assertEquals(HaltAfterCheckpoint.STATUS, h.waitFor(), Files.readString(tmp.resolve("h.log")));
+        Checkpoint c = Hdf5CheckpointStore.newest(dir).checkpoint();
+        assertEquals("global/0", describe(c));
+        int before = c.fit().global().trials().size();
+        assertTrue(before > 0 && c.fit().global().optimizer() == null, "trials " + before);
+        Path out = tmp.resolve("r.json");
+        Process r = start(List.of("resume", dir.toString(), "--quiet", "--out", out.toString()), tmp.resolve("r.log"));
+        assertEquals(0, r.waitFor(), Files.readString(tmp.resolve("r.log")));
+        JsonNode g = JSON.readTree(out.toFile()).get("global");
+        assertEquals(32, g.get("trials").asInt());
+        assertTrue(g.get("note").asText().startsWith("resumed after " + before + " trials: cmaes cannot be checkpointed"),
+                g.toString());
+    }
+
     /** Bayesian search's state (observations, hyperparameters, generator) through an HDF5 checkpoint (issue 15, T3.8). */
     @Test
     void bayesianSearch() throws Exception {

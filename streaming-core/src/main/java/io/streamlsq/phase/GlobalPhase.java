@@ -112,8 +112,8 @@ final class GlobalPhase implements Phase {
         boolean resumedWithoutState = s.resumed && g.optimizer == null && !g.trials.isEmpty();
         if (resumedWithoutState) {
             g.freshStarts++;
-            g.note = "resumed after " + g.trials.size() + " trials: " + go.method().name() + " cannot be checkpointed"
-                    + " mid-search, so it started anew (seed derived from the restart) and kept the trials it had run";
+            g.addNote("resumed after " + g.trials.size() + " trials: " + go.method().name() + " cannot be checkpointed"
+                    + " mid-search, so it started anew (seed derived from the restart) and kept the trials it had run");
         }
         long seed = Rng.derive(go.seed(), "global-search", g.freshStarts);
         try (AskTellOptimizer opt = go.method().create(space.rawDimensions(), seed, go.budget())) {
@@ -127,7 +127,7 @@ final class GlobalPhase implements Phase {
             }
             while (g.trials.size() < go.budget() && !opt.exhausted()) {
                 if (s.options.maxTime() != null && ticker.nanos() - s.startNanos >= s.options.maxTime().toNanos()) {
-                    g.note = "the time limit ended the search after " + g.trials.size() + " of " + go.budget() + " trials";
+                    g.addNote("the time limit ended the search after " + g.trials.size() + " of " + go.budget() + " trials");
                     break; // the finalists' Gauss-Newton phase reports the limit
                 }
                 g.optimizer = opt.checkpointable() ? opt.snapshot() : null;
@@ -268,8 +268,8 @@ final class GlobalPhase implements Phase {
             }
         }
         if (pruned > 0) {
-            g.note = pruned + " of the best " + Math.min(keep, g.survivors.size()) + " distinct minima not fitted on the"
-                    + " full data: their sample cost was more than " + FINALIST_RATIO + " times the best's";
+            g.addNote(pruned + " of the best " + Math.min(keep, g.survivors.size()) + " distinct minima not fitted on the"
+                    + " full data: their sample cost was more than " + FINALIST_RATIO + " times the best's");
         }
     }
 

@@ -32,6 +32,11 @@ final class GlobalState {
     /** Set on a resume of a search whose method cannot be checkpointed: the report says so. */
     String note = "";
 
+    /** Adds a sentence to {@link #note}. */
+    void addNote(String text) {
+        note = note.isEmpty() ? text : note + "; " + text;
+    }
+
     GlobalState(String method) {
         this.method = method;
     }
