@@ -39,7 +39,8 @@ import org.hipparchus.random.SobolSequenceGenerator;
  * (only {@link Stats#droppedObservations()} counts them), as {@code hyperoptax.BayesianSearch} does.
  *
  * <p><b>Randomness.</b> Every ask draws from {@code Rng.derive(seed, "bo-ask", askNumber)} in a fixed order
- * (uniform points, candidate shift, hallucination noise); warm-up designs from {@code Rng.derive(seed, "bo-warmup")}.
+ * (uniform points, candidate shift, hallucination noise); warm-up designs from {@code Rng.derive(seed, "bo-warmup")};
+ * hyperparameter restarts from {@code Rng.derive(seed, "bo-fit", n)}.
  * So the state is counters, the stored points and values, θ and the pending trials: {@link #snapshot()} holds all of
  * it and a restored search proposes the same points bit for bit. Not thread-safe.
  */

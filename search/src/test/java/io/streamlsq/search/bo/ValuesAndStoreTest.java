@@ -111,4 +111,25 @@ class ValuesAndStoreTest {
             assertTrue(keep[k] > keep[k - 1] && keep[k] - keep[k - 1] <= 3, "indices " + keep[k - 1] + ", " + keep[k]);
         }
     }
+
+    @Test
+    void theSearchMethodIsBoWithTheBudgetAsCapacity() {
+        io.streamlsq.search.SearchMethod bo = BayesianSearch.searchMethod();
+        assertEquals("bo", bo.name());
+        assertTrue(bo.checkpointable());
+        assertEquals("bo-hyperoptax", BayesianSearch.searchMethod(BayesianSearch.Preset.HYPEROPTAX).name());
+        try (io.streamlsq.search.AskTellOptimizer opt = bo.create(3, 1, 12)) {
+            assertEquals("bo", opt.method());
+            assertEquals(3, opt.dimensions());
+            int asked = 0;
+            for (int k = 0; k < 3; k++) {
+                for (Trial t : opt.ask(8)) {
+                    asked++;
+                    opt.tell(t.id(), t.u()[0] + t.u()[1] + t.u()[2]);
+                }
+            }
+            assertEquals(12, asked);
+            assertTrue(opt.exhausted());
+        }
+    }
 }
