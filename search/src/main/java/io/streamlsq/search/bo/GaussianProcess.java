@@ -330,6 +330,7 @@ public final class GaussianProcess {
      * per conditioned row, so a row appended to the process costs O(m) per candidate here.
      */
     final class Candidates {
+        private static final int BLOCK = 128;
         final int m;
         final double[] points;
         final double[] mean;
@@ -349,28 +350,33 @@ public final class GaussianProcess {
 
         /** Brings means and variances up to date with the rows appended since the last call. */
         void update() {
-            // row i is built in its own array: updates of one array at two offsets would not vectorize
-            double[] row = new double[m];
-            for (int i = rows; i < n; i++) {
-                for (int c = 0; c < m; c++) {
-                    row[c] = signal * kernel.value(distance(points, c * d, x, i * d));
-                }
-                for (int j = 0; j < i; j++) {
-                    double lij = l[i * capacity + j];
-                    int vj = j * m;
-                    for (int c = 0; c < m; c++) {
-                        row[c] -= lij * v[vj + c];
+            // candidates in blocks whose rows of V stay in cache while the new rows are eliminated against them; the
+            // row being built has its own array (updates of one array at two offsets would not vectorize); every
+            // element sees the same operations in the same order as without blocks
+            double[] row = new double[BLOCK];
+            for (int c0 = 0; c0 < m; c0 += BLOCK) {
+                int w = Math.min(BLOCK, m - c0);
+                for (int i = rows; i < n; i++) {
+                    for (int c = 0; c < w; c++) {
+                        row[c] = signal * kernel.value(distance(points, (c0 + c) * d, x, i * d));
                     }
+                    for (int j = 0; j < i; j++) {
+                        double lij = l[i * capacity + j];
+                        int vj = j * m + c0;
+                        for (int c = 0; c < w; c++) {
+                            row[c] -= lij * v[vj + c];
+                        }
+                    }
+                    double inv = 1 / l[i * capacity + i];
+                    double b = beta[i];
+                    for (int c = 0; c < w; c++) {
+                        double t = row[c] * inv;
+                        row[c] = t;
+                        mean[c0 + c] += t * b;
+                        variance[c0 + c] -= t * t;
+                    }
+                    System.arraycopy(row, 0, v, i * m + c0, w);
                 }
-                double inv = 1 / l[i * capacity + i];
-                double b = beta[i];
-                for (int c = 0; c < m; c++) {
-                    double t = row[c] * inv;
-                    row[c] = t;
-                    mean[c] += t * b;
-                    variance[c] -= t * t;
-                }
-                System.arraycopy(row, 0, v, i * m, m);
             }
             rows = n;
             for (int c = 0; c < m; c++) {
