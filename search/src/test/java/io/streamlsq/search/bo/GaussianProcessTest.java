@@ -173,4 +173,24 @@ class GaussianProcessTest {
         assertEquals(ca.variance[0], cb.variance[0], 1e-10, "candidate variance after append");
         assertEquals(grown.predict(pt)[0], cb.mean[0] + grown.yMean(), 1e-10, "candidate mean = predicted mean");
     }
+
+    @Test
+    void candidatePosteriorsMatchPredictionsAcrossBlocksAndAppends() {
+        Rng rng = Rng.of(61);
+        double[] x = points(rng, N);
+        GaussianProcess gp = GaussianProcess.fit(Kernel.MATERN_52, theta(), x, values(x, N), N, D, true, 1e-6, 2);
+        int m = 300; // two full blocks and a partial one
+        double[] c = points(Rng.of(62), m);
+        GaussianProcess.Candidates cands = gp.new Candidates(c, m);
+        cands.update();
+        gp.append(new double[] {0.5, 0.5, 0.5}, 0.3);
+        gp.append(new double[] {0.1, 0.9, 0.4}, -0.7);
+        cands.update();
+        double[] out = new double[2];
+        for (int k = 0; k < m; k++) {
+            gp.predictNormalized(java.util.Arrays.copyOfRange(c, k * D, k * D + D), out, null, null);
+            assertEquals(out[0], cands.mean[k], 1e-12, "mean of candidate " + k);
+            assertEquals(out[1], cands.variance[k], 1e-12, "variance of candidate " + k);
+        }
+    }
 }
