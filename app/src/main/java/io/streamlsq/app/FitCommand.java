@@ -47,7 +47,7 @@ final class FitCommand implements Callable<Integer> {
             "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
             "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
             "schedule", "solver", "no-presolve", "engine", "spark-master", "spark-partitions", "global", "global-budget",
-            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties");
+            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties", "penalties");
     /** Settings of where a fit runs, not of the fit: not stored for lsq resume (a checkpoint resumes on either engine). */
     static final Set<String> ENGINE_SETTINGS = Set.of("engine", "spark-master", "spark-partitions");
 
@@ -88,6 +88,11 @@ final class FitCommand implements Callable<Integer> {
             + " parameters (not of data), substituted into the model (exact derivatives; NAME is not free). Repeatable;"
             + " config: ties: {m2: \"m1 + 1.2\"}. --out gives its value and delta-method standard error.")
     List<String> tie;
+
+    @Option(names = "--penalty", paramLabel = "EXPR", description = "An extra residual row, an expression of parameters"
+            + " (not of data): --penalty \"(b-1.3)/0.1\" is a Gaussian prior b = 1.3 +/- 0.1. Added once per pass, outside"
+            + " the loss; counts as a row. Repeatable; config: penalties: [...].")
+    List<String> penalty;
 
     @Option(names = "--loss", paramLabel = "NAME", description = "linear (default), soft_l1, huber, cauchy, arctan or log_cosh"
             + " (cost = sum of log cosh r).")
@@ -228,6 +233,7 @@ final class FitCommand implements Callable<Integer> {
         m.put("bounds", bounds);
         m.put("fix", fix);
         m.put("ties", TieSpecs.fromOptions(tie));
+        m.put("penalties", penalty == null || penalty.isEmpty() ? null : List.copyOf(penalty));
         m.put("loss", loss);
         m.put("f-scale", fScale);
         m.put("ftol", ftol);
@@ -303,6 +309,11 @@ final class FitCommand implements Callable<Integer> {
             InvalidRows policy, LazyAllocator allocator, Path resumeDir, boolean spark, StopOnSignal signals,
             java.io.PrintStream stdout, java.io.PrintStream stderr) throws Exception {
         Map<String, String> tieDefinitions = TieSpecs.parse(s.raw("ties"));
+        List<String> penalties = PenaltySpecs.parse(s.raw("penalties"));
+        if (!penalties.isEmpty() && s.raw("global") != null) {
+            throw new UsageException("--penalty with --global: the global search's trials do not see penalties yet;"
+                    + " run the search without them, then fit with --penalty from its result");
+        }
         Map<String, double[]> bnd = Specs.bounds(s.text("bounds", null));
         java.util.Set<String> fixedNames = Specs.names(s.text("fix", null));
         TieSpecs.refuseOtherSettings(tieDefinitions.keySet(), start.keySet(), fixedNames, bnd.keySet());
@@ -310,6 +321,13 @@ final class FitCommand implements Callable<Integer> {
         java.util.Set<String> used = new java.util.LinkedHashSet<>(ExpressionCompiler.names(text));
         for (Map.Entry<String, String> t : tieDefinitions.entrySet()) {
             for (String n : io.streamlsq.expr.Ties.uses(t.getKey(), t.getValue())) {
+                if (start.containsKey(n)) {
+                    used.add(n);
+                }
+            }
+        }
+        for (int i = 0; i < penalties.size(); i++) {
+            for (String n : ExpressionCompiler.names("penalty " + (i + 1) + " (" + penalties.get(i) + ")", penalties.get(i))) {
                 if (start.containsKey(n)) {
                     used.add(n);
                 }
@@ -352,7 +370,7 @@ final class FitCommand implements Callable<Integer> {
         DataSource source = DataSpecs.open(dataSpec, chunk, allocator, policy, datasets, spark,
                 spark ? s.text("spark-master", null) : null);
         Map<String, String> columns = bindColumns(xSpec, vars, source);
-        ExpressionModel m = ExpressionCompiler.compile(text, params, vars, ties);
+        ExpressionModel m = ExpressionCompiler.compile(text, params, vars, ties, penalties);
         FitProblem.Builder b = FitProblem.builder(m, source).y(ySpec);
         columns.forEach(b::bind);
         if (sig != null) {

@@ -42,6 +42,20 @@ public final class ExpressionCompiler {
      * @throws ExprException as {@link #compile(String, List, List)}
      */
     public static ExpressionModel compile(String text, List<String> parameters, List<String> variables, Ties ties) {
+        return compile(text, parameters, variables, ties, List.of());
+    }
+
+    /**
+     * The model with {@code ties} substituted and {@code penalties} as extra residual rows
+     * ({@link ExpressionModel#evaluateExtraRows}): each an expression of the parameters and tied names, e.g.
+     * {@code (b - 1.3)/0.1} for a Gaussian prior on b; {@code describe()} lists them after the ties.
+     *
+     * @throws ExprException as {@link #compile(String, List, List)}, or naming a penalty that does not parse or uses
+     *     a data variable or an unknown name
+     */
+    public static ExpressionModel compile(String text, List<String> parameters, List<String> variables, Ties ties,
+            List<String> penalties) {
+        List<Node> penaltyNodes = penalties(penalties, parameters, variables, ties);
         Parsed p = parse(text, parameters, variables, ties);
         CodeGen gen = new CodeGen(p.value, p.derivatives, parameters.size(), variables.size());
         String className = "GeneratedModel" + COMPILATIONS.incrementAndGet();
@@ -51,8 +65,9 @@ public final class ExpressionCompiler {
             compiler.setParentClassLoader(ExpressionCompiler.class.getClassLoader());
             compiler.cook(source);
             Kernel kernel = (Kernel) compiler.getClassLoader().loadClass(className).getDeclaredConstructor().newInstance();
-            String described = ties.isEmpty() ? text : text + " with ties: " + ties.describe();
-            return new ExpressionModel(described, parameters, variables, kernel, gen.bufferCount(), source);
+            String described = (ties.isEmpty() ? text : text + " with ties: " + ties.describe())
+                    + (penalties.isEmpty() ? "" : " with penalties: " + String.join("; ", penalties.stream().map(String::trim).toList()));
+            return new ExpressionModel(described, parameters, variables, kernel, gen.bufferCount(), source, penaltyNodes);
         } catch (CompileException | RuntimeException | LinkageError e) {
             throw new ExprException(null, 0, "the expression is too large to compile ("
                     + p.nodes + " distinct subexpressions with derivatives): " + e.getMessage());
@@ -90,9 +105,44 @@ public final class ExpressionCompiler {
         return new Parsed(value, derivatives, f.size());
     }
 
+    /** Each penalty's node over {@code parameters}, with the ties substituted (own factory: evaluated, not compiled). */
+    private static List<Node> penalties(List<String> texts, List<String> parameters, List<String> variables, Ties ties) {
+        List<Node> nodes = new ArrayList<>();
+        NodeFactory f = new NodeFactory();
+        Map<String, Node> tied = ties.isEmpty() ? Map.of() : ties.nodesIn(f, parameters);
+        Map<String, Integer> ps = new LinkedHashMap<>();
+        for (String p : parameters) {
+            ps.put(p, ps.size());
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            String subject = "penalty " + (i + 1) + " (" + texts.get(i).trim() + ")";
+            try {
+                for (String n : Parser.names(texts.get(i))) {
+                    if (variables.contains(n)) {
+                        throw new ExprException(subject, null, 0, "uses '" + n + "', a data variable of the model: a"
+                                + " penalty is an expression of parameters (and tied names) only");
+                    }
+                }
+                nodes.add(Parser.parse(texts.get(i), ps, Map.of(), tied, f));
+            } catch (ExprException e) {
+                throw e.getMessage().startsWith(subject) ? e : e.about(subject);
+            }
+        }
+        return nodes;
+    }
+
     /** The names an expression uses, in order of first appearance (functions and pi, e excluded). */
     public static List<String> names(String text) {
         return Parser.names(text);
+    }
+
+    /** {@link #names(String)} of a text that is not the model (a penalty, say): errors begin with {@code subject}. */
+    public static List<String> names(String subject, String text) {
+        try {
+            return Parser.names(text);
+        } catch (ExprException e) {
+            throw e.about(subject);
+        }
     }
 
     /** Number of Janino compilations so far in this JVM (tests check that refused input compiles nothing). */

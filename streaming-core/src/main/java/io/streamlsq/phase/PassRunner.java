@@ -1,6 +1,7 @@
 package io.streamlsq.phase;
 
 import io.streamlsq.accumulate.ChunkEvaluator;
+import io.streamlsq.accumulate.ExtraRows;
 import io.streamlsq.accumulate.NormalEquations;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.data.InvalidDataException;
@@ -85,6 +86,7 @@ final class PassRunner {
     PassResult runSample(DataSource sample, double[] theta, EvalLevel level) throws IOException {
         PassResult result = executor.run(PassRequest.full(sample, columns, evaluators, theta, level, null));
         state.rowsEvaluated += result.sums().rows();
+        result = withExtraRows(result, theta, sample.rowCount());
         if (result.nonFinite() != null && result.nonFinite().isDataProblem()) {
             throw new InvalidDataException(state.problem.source().describe() + ": " + result.nonFinite().describe(),
                     result.nonFinite().row(), result.nonFinite().name());
@@ -125,6 +127,7 @@ final class PassRunner {
         state.passes++;
         state.rowsEvaluated += result.sums().rows();
         listeners.onPassEnd(phase, pass);
+        result = withExtraRows(result, theta, source.rowCount());
         if (result.nonFinite() != null && result.nonFinite().isDataProblem()) {
             throw new InvalidDataException(source.describe() + ": " + result.nonFinite().describe(),
                     result.nonFinite().row(), result.nonFinite().name());
@@ -140,5 +143,14 @@ final class PassRunner {
             }
         }
         return result;
+    }
+
+    /** The pass with the model's {@link ExtraRows} (penalties) added to its sums, once, after all chunks. */
+    private PassResult withExtraRows(PassResult r, double[] theta, long dataRows) {
+        if (r.nonFinite() != null) {
+            return r;
+        }
+        io.streamlsq.accumulate.NonFinite bad = ExtraRows.addTo(state.problem.model(), theta, state.free, dataRows, r.sums());
+        return bad == null ? r : new PassResult(r.sums(), bad, r.chunks());
     }
 }
