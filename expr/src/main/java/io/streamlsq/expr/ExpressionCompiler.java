@@ -26,12 +26,42 @@ public final class ExpressionCompiler {
     }
 
     /**
+     * The model of {@code text}: an expression, or what {@link ExpressionModel#describe()} returns for a model with
+     * ties and penalties ({@code EXPR with ties: m2 = m1 + 1.2; w2 = w1 with penalties: (b-1.3)/0.1}), which compiles
+     * back to the same model (this is how an expression model travels, e.g. to Spark executors). The separators
+     * cannot occur in an expression (':' and ';' are not tokens of the language).
+     *
      * @throws ExprException for any problem with the text or the names (quoting the text and pointing
      *     at the column); nothing is compiled then
      */
     public static ExpressionModel compile(String text, List<String> parameters, List<String> variables) {
-        return compile(text, parameters, variables, Ties.none());
+        if (text == null || (!text.contains(WITH_TIES) && !text.contains(WITH_PENALTIES))) {
+            return compile(text, parameters, variables, Ties.none());
+        }
+        String model = text;
+        List<String> penalties = List.of();
+        int at = model.indexOf(WITH_PENALTIES);
+        if (at >= 0) {
+            penalties = List.of(model.substring(at + WITH_PENALTIES.length()).split("; "));
+            model = model.substring(0, at);
+        }
+        Map<String, String> ties = new LinkedHashMap<>();
+        at = model.indexOf(WITH_TIES);
+        if (at >= 0) {
+            for (String tie : model.substring(at + WITH_TIES.length()).split("; ")) {
+                String[] kv = tie.split(" = ", 2);
+                if (kv.length != 2) {
+                    throw new ExprException(null, 0, "'" + tie + "' after 'with ties:' is not NAME = EXPRESSION");
+                }
+                ties.put(kv[0], kv[1]);
+            }
+            model = model.substring(0, at);
+        }
+        return compile(model, parameters, variables, Ties.resolve(ties, parameters, variables), penalties);
     }
+
+    private static final String WITH_TIES = " with ties: ";
+    private static final String WITH_PENALTIES = " with penalties: ";
 
     /**
      * The model with {@code ties} substituted before differentiation: its parameters are {@code parameters} (which
@@ -65,8 +95,8 @@ public final class ExpressionCompiler {
             compiler.setParentClassLoader(ExpressionCompiler.class.getClassLoader());
             compiler.cook(source);
             Kernel kernel = (Kernel) compiler.getClassLoader().loadClass(className).getDeclaredConstructor().newInstance();
-            String described = (ties.isEmpty() ? text : text + " with ties: " + ties.describe())
-                    + (penalties.isEmpty() ? "" : " with penalties: " + String.join("; ", penalties.stream().map(String::trim).toList()));
+            String described = (ties.isEmpty() ? text : text + WITH_TIES + ties.describe())
+                    + (penalties.isEmpty() ? "" : WITH_PENALTIES + String.join("; ", penalties.stream().map(String::trim).toList()));
             return new ExpressionModel(described, parameters, variables, kernel, gen.bufferCount(), source, penaltyNodes);
         } catch (CompileException | RuntimeException | LinkageError e) {
             throw new ExprException(null, 0, "the expression is too large to compile ("

@@ -29,6 +29,48 @@ class PenaltiesTest {
         assertEquals(0, ExpressionCompiler.compile("a*x", List.of("a"), List.of("x")).extraRowCount());
     }
 
+    /** describe() compiles back to the same model (how a model travels to Spark executors): values, Jacobian, rows. */
+    @Test
+    void theDescriptionCompilesBackToTheSameModel() {
+        List<String> ps = List.of("A1", "m1", "w1", "A2");
+        Map<String, String> defs = new java.util.LinkedHashMap<>();
+        defs.put("w2", "w1");
+        defs.put("m2", "m1 + 1.2");
+        Ties ties = Ties.resolve(defs, ps, List.of("x"));
+        ExpressionModel m = ExpressionCompiler.compile("A1*exp(-(x-m1)^2/(2*w1^2)) + A2*exp(-(x-m2)^2/(2*w2^2))", ps,
+                List.of("x"), ties, List.of("(m2 - 1.5)/0.1", "A2/A1 - 0.5"));
+        ExpressionModel back = ExpressionCompiler.compile(m.describe(), ps, List.of("x"));
+        assertEquals(m.describe(), back.describe());
+        int n = 50;
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -2 + 5.0 * i / n;
+        }
+        io.streamlsq.data.Chunk c = new io.streamlsq.data.Chunk(1).set(0, 0, 0, n);
+        c.setColumn(0, x);
+        double[] theta = {1.1, 0.2, 0.6, 0.5};
+        double[] v1 = new double[n];
+        double[] v2 = new double[n];
+        double[][] j1 = new double[4][n];
+        double[][] j2 = new double[4][n];
+        m.evaluate(c, theta, io.streamlsq.model.EvalLevel.NORMAL, v1, j1);
+        back.evaluate(c, theta, io.streamlsq.model.EvalLevel.NORMAL, v2, j2);
+        assertArrayEquals(v1, v2, 0.0);
+        for (int k = 0; k < 4; k++) {
+            assertArrayEquals(j1[k], j2[k], 0.0);
+        }
+        double[] r1 = new double[2];
+        double[] r2 = new double[2];
+        double[][] e1 = new double[4][2];
+        double[][] e2 = new double[4][2];
+        m.evaluateExtraRows(theta, r1, e1);
+        back.evaluateExtraRows(theta, r2, e2);
+        assertArrayEquals(r1, r2, 0.0);
+        for (int k = 0; k < 4; k++) {
+            assertArrayEquals(e1[k], e2[k], 0.0);
+        }
+    }
+
     @Test
     void aPenaltyOfDataOrOfUnknownNamesIsRefusedByNumber() {
         ExprException e = assertThrows(ExprException.class, () -> ExpressionCompiler.compile("a*x", List.of("a"),
