@@ -79,6 +79,42 @@ class PenaltyCliTest {
         }
     }
 
+    /**
+     * A penalized fit stopped by its pass budget and resumed with a larger one ends with the uninterrupted fit's bits;
+     * a resume with another penalty is refused, naming both.
+     */
+    @Test
+    void aResumedPenalizedFitHasTheUninterruptedBits() throws Exception {
+        Path plain = dir.resolve("plain.json");
+        fit("plain", data, "a*exp(-b*x)+c", "--penalty", "(b-1)/0.01", "--checkpoint-dir", dir.resolve("plain-ck").toString());
+        Path ck = dir.resolve("stopped-ck");
+        Run stopped = Run.of("fit", "--data", data.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0", "--quiet",
+                "--chunk-rows", "1000", "--threads", "2", "--ftol", "1e-15", "--xtol", "1e-15", "--gtol", "1e-15",
+                "--penalty", "(b-1)/0.01", "--checkpoint-dir", ck.toString(), "--max-passes", "2");
+        assertEquals(3, stopped.code(), stopped.err());
+        java.util.Map<String, Object> other = new java.util.LinkedHashMap<>();
+        other.put("data", data.toString());
+        other.put("model", "a*exp(-b*x)+c");
+        other.put("p0", "a=1,b=0.5,c=0");
+        other.put("chunk-rows", "1000");
+        other.put("quiet", true);
+        other.put("penalties", List.of("(b-1)/0.02"));
+        java.io.PrintStream sink = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
+                java.nio.charset.StandardCharsets.UTF_8);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> FitCommand.execute(Settings.of(other, "test"), ck, sink, sink));
+        assertTrue(e.getMessage().contains("with penalties: (b-1)/0.01") && e.getMessage().contains("(b-1)/0.02"),
+                e.getMessage());
+        Path out = dir.resolve("resumed.json");
+        Run more = Run.of("resume", ck.toString(), "--max-passes", "500", "--quiet", "--out", out.toString());
+        assertEquals(0, more.code(), more.err());
+        JsonNode a = JSON.readTree(plain.toFile());
+        JsonNode b = JSON.readTree(out.toFile());
+        assertEquals(a.get("params").toString(), b.get("params").toString());
+        assertEquals(a.get("cost").asDouble(), b.get("cost").asDouble(), 0.0);
+        assertEquals(a.get("passes").asLong(), b.get("passes").asLong());
+    }
+
     @Test
     void aPenaltyOfDataOrWithTheGlobalSearchIsRefused() {
         Run r = Run.fitDecay(data.toString(), "--penalty", "(b-x)/0.1");
