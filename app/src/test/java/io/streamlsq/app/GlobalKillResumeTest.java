@@ -32,12 +32,7 @@ class GlobalKillResumeTest {
     Path tmp;
 
     private static Process start(List<String> lsqArgs, Path log, String... jvmProperties) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "--add-modules=jdk.incubator.vector", "--add-opens=java.base/java.nio=ALL-UNNAMED"));
-        cmd.addAll(List.of(jvmProperties));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Lsq.class.getName()));
-        cmd.addAll(lsqArgs);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return KillResumeTest.start(lsqArgs, log, jvmProperties);
     }
 
     private Path writeData() throws Exception {

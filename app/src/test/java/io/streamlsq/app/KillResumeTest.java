@@ -42,7 +42,8 @@ class KillResumeTest {
     @TempDir
     Path tmp;
 
-    private static Process start(List<String> lsqArgs, Path log, String... jvmProperties) throws IOException {
+    /** A child JVM running {@code lsq lsqArgs} with the test's class path, output to {@code log}. */
+    static Process start(List<String> lsqArgs, Path log, String... jvmProperties) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "--add-modules=jdk.incubator.vector", "--add-opens=java.base/java.nio=ALL-UNNAMED"));
         cmd.addAll(List.of(jvmProperties));

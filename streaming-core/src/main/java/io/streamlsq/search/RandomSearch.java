@@ -92,8 +92,11 @@ public final class RandomSearch implements AskTellOptimizer {
         return u;
     }
 
-    /** {@code n} points of a Latin hypercube in {@code [0,1]^d}, row-major. */
-    static double[] latinHypercube(Rng rng, int n, int d) {
+    /**
+     * {@code n} points of a Latin hypercube in {@code [0,1]^d}, row-major: per dimension a shuffled stratum for each
+     * point (Fisher–Yates from {@code rng}), then a uniform place inside it.
+     */
+    public static double[] latinHypercube(Rng rng, int n, int d) {
         double[] x = new double[n * d];
         int[] perm = new int[n];
         for (int j = 0; j < d; j++) {

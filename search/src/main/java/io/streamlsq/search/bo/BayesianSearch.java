@@ -460,31 +460,10 @@ public final class BayesianSearch implements AskTellOptimizer {
             return u;
         }
         if (warmupDesign == null) {
-            warmupDesign = latinHypercube(Rng.of(Rng.derive(seed, "bo-warmup")), o.warmup(), d);
+            warmupDesign = io.streamlsq.search.RandomSearch.latinHypercube(Rng.of(Rng.derive(seed, "bo-warmup")), o.warmup(), d);
         }
         System.arraycopy(warmupDesign, (int) warmupIssued * d, u, 0, d);
         return u;
-    }
-
-    /** n points of a Latin hypercube in [0, 1]^d, row-major. */
-    static double[] latinHypercube(Rng rng, int n, int d) {
-        double[] x = new double[n * d];
-        int[] perm = new int[n];
-        for (int j = 0; j < d; j++) {
-            for (int i = 0; i < n; i++) {
-                perm[i] = i;
-            }
-            for (int i = n - 1; i > 0; i--) {
-                int k = rng.nextInt(i + 1);
-                int t = perm[i];
-                perm[i] = perm[k];
-                perm[k] = t;
-            }
-            for (int i = 0; i < n; i++) {
-                x[i * d + j] = (perm[i] + rng.nextDouble()) / n;
-            }
-        }
-        return x;
     }
 
     /** The told values as the surrogate sees them: failed ones replaced by the worst finite value. */
