@@ -142,6 +142,9 @@ final class FitRunner {
             }
         }
         stdout.print(result.fullReport());
+        if (extraJson.get("tied") instanceof io.streamlsq.expr.Ties ties) {
+            stdout.print(TieSpecs.report(ties, result)); // tied parameters, with errors through the tie
+        }
         for (String w : result.warnings()) {
             // the report has them all; numbers that cannot be trusted are said on stderr too, even with --quiet
             if (!quiet || w.contains("not reliable") || w.contains("singular")) {

@@ -201,6 +201,10 @@ class TiesCliTest {
         assertTrue(report.contains(String.format(Locale.ROOT, "    m2: %14.8g +/- %-11.4g", values[1] + 1.2,
                 j.get("stderr").get("m1").asDouble())) && report.contains("== m1+1.2"), report);
         assertEquals("", TieSpecs.report(io.streamlsq.expr.Ties.none(), r));
+        Run printed = fit(MODEL, "--tie", "m2=m1+1.2", "--tie", "w2=w1");
+        assertEquals(0, printed.code(), printed.err());
+        assertTrue(printed.out().contains("[[Tied]] (standard errors through the tie: delta method)\n    m2:"),
+                "lsq fit prints the section after the report: " + printed.out());
     }
 
     /** scipy's least_squares on the reduced problem (five free parameters, the ties written out): the same minimum. */
