@@ -153,7 +153,8 @@ final class FitRunner {
         }
         long skipped = problem.source().skippedRows();
         if (skipped > 0) {
-            stdout.println("    (" + skipped + " rows with null, NaN or infinite values were skipped: --skip-invalid)");
+            stdout.println(String.format(java.util.Locale.ROOT, "    (%d rows with null, NaN or infinite values were skipped:"
+                    + " --skip-invalid; %.2f %% of the rows read)", skipped, 100.0 * skipped / (skipped + result.rows())));
         }
         stdout.flush();
         if (out != null) {
