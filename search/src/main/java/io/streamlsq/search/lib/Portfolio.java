@@ -232,20 +232,6 @@ public final class Portfolio implements AskTellOptimizer {
     /** Closes every member; the first failure is thrown with the others suppressed. */
     @Override
     public void close() {
-        RuntimeException first = null;
-        for (AskTellOptimizer m : members) {
-            try {
-                m.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Optimizers.closeAll(members);
     }
 }

@@ -384,24 +384,10 @@ public final class WorkerPool implements AskTellOptimizer {
                 w.signalStop(); // all threads unwind at once, then each is joined
             }
         }
-        RuntimeException first = null;
+        List<InvertedCallbackOptimizer> workers = new ArrayList<>();
         for (Slot s : slots) {
-            InvertedCallbackOptimizer w = s.worker;
-            if (w == null) {
-                continue;
-            }
-            try {
-                w.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
+            workers.add(s.worker);
         }
-        if (first != null) {
-            throw first;
-        }
+        Optimizers.closeAll(workers); // joins each; the first failure thrown, the others suppressed
     }
 }
