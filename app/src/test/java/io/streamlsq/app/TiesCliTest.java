@@ -211,7 +211,7 @@ class TiesCliTest {
     @Test
     void scipyOnTheReducedProblemAgrees() throws Exception {
         String python = System.getProperty("streamlsq.python", "python3");
-        assumeTrue(hasScipy(python), python + " with scipy is not available");
+        assumeTrue(io.streamlsq.testkit.Scipy.available(python), python + " with scipy is not available");
         String script = String.join("\n",
                 "import json, sys, numpy as np",
                 "from scipy.optimize import least_squares",
@@ -231,16 +231,6 @@ class TiesCliTest {
         assertEquals(cost, tied.get("cost").asDouble(), 1e-9 * cost);
         for (int k = 0; k < FREE.length; k++) {
             assertEquals(scipy.get("x").get(k).asDouble(), tied.get("params").get(FREE[k]).asDouble(), 1e-6, FREE[k]);
-        }
-    }
-
-    private static boolean hasScipy(String python) throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder(python, "-c", "import scipy, numpy")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException noPython) {
-            return false;
         }
     }
 

@@ -52,7 +52,7 @@ class LossAgainstScipyTest {
     @Test
     void againstScipyRunNow() throws Exception {
         String python = System.getProperty("streamlsq.python", "python3");
-        assumeTrue(hasScipy(python), python + " with scipy is not available: compared with the checked-in reference only");
+        assumeTrue(io.streamlsq.testkit.Scipy.available(python), python + " with scipy is not available: compared with the checked-in reference only");
         Path script = Path.of(LossAgainstScipyTest.class.getResource(SCRIPT).toURI());
         Path out = Files.createTempFile("scipy_losses", ".json");
         Path err = Files.createTempFile("scipy_losses", ".err");
@@ -65,16 +65,6 @@ class LossAgainstScipyTest {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
-        }
-    }
-
-    private static boolean hasScipy(String python) throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder(python, "-c", "import scipy, numpy")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException noPython) {
-            return false;
         }
     }
 
