@@ -278,6 +278,12 @@ final class FitCommand implements Callable<Integer> {
      * {@code lsq resume} comes here with the settings the checkpoint stored.
      */
     static int execute(Settings s, Path resumeDir, java.io.PrintStream stdout, java.io.PrintStream stderr) throws Exception {
+        return execute(s, resumeDir, null, stdout, stderr);
+    }
+
+    /** {@code host} null: a command run (SIGINT/SIGTERM handled); else a run inside a host (FitJobs, the service). */
+    static int execute(Settings s, Path resumeDir, StopOnSignal host, java.io.PrintStream stdout,
+            java.io.PrintStream stderr) throws Exception {
         String dataSpec = require(s.text("data", null), "--data");
         String text = require(s.text("model", null), "--model");
         Map<String, Double> start = Specs.values("--p0", s.text("p0", null));
@@ -293,7 +299,7 @@ final class FitCommand implements Callable<Integer> {
                 " (a chunk's buffers hold rows x parameters doubles)");
         InvalidRows policy = s.flag("skip-invalid", false) ? InvalidRows.SKIP : InvalidRows.REFUSE;
         long memoryBytes = count(s, "memory", 512, 1, 1L << 30, " MiB") << 20;
-        StopOnSignal signals = StopOnSignal.install(stderr);
+        StopOnSignal signals = host != null ? host : StopOnSignal.install(stderr);
         if (s.text("checkpoint-dir", null) != null || resumeDir != null) {
             signals.beforeFit("the fit had not started, so no checkpoint was written"
                     + (resumeDir != null ? " (the checkpoints in " + resumeDir + " are as they were)" : ""));

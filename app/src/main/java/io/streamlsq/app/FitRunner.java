@@ -45,7 +45,7 @@ final class FitRunner {
             boolean quiet, Path out, Path metricsFile, Map<String, Object> extraJson, Checkpoints checkpoints,
             boolean spark, String sparkMaster, int sparkPartitions,
             StopOnSignal signals, PrintStream stdout, PrintStream stderr) throws IOException {
-        List<FitListener> listeners = new ArrayList<>();
+        List<FitListener> listeners = new ArrayList<>(signals.listeners());
         MetricsListener metrics = metricsFile == null ? null : new MetricsListener();
         if (metrics != null) {
             listeners.add(metrics);

@@ -70,23 +70,30 @@ final class Settings {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString());
         }
-        Object tree = Yaml.read(file);
+        return fromTree(Yaml.read(file), known, "--config " + file, file.toString());
+    }
+
+    /**
+     * Settings from a parsed YAML or JSON document (null or a mapping), refusing keys not in {@code known}; messages
+     * start with {@code where}. The config file and the service's job requests come here.
+     */
+    static Settings fromTree(Object tree, Set<String> known, String where, String origin) {
         if (tree == null) {
-            return new Settings(Map.of(), file.toString());
+            return new Settings(Map.of(), origin);
         }
         if (!(tree instanceof Map<?, ?> map)) {
-            throw new UsageException("--config " + file + ": the file must hold a mapping of settings (key: value)");
+            throw new UsageException(where + ": must hold a mapping of settings (key: value)");
         }
         Map<String, Object> values = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = String.valueOf(e.getKey()).toLowerCase(Locale.ROOT).replace('_', '-');
             if (!known.contains(key)) {
-                throw new UsageException("--config " + file + ": unknown setting '" + e.getKey() + "'; settings: "
+                throw new UsageException(where + ": unknown setting '" + e.getKey() + "'; settings: "
                         + known.stream().sorted().collect(Collectors.joining(", ")));
             }
             values.put(key, e.getValue());
         }
-        return new Settings(values, file.toString());
+        return new Settings(values, origin);
     }
 
     /** The command-line value if given, else the file's (as text), else null. */

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -20,8 +21,30 @@ final class StopOnSignal {
     private final List<SignalHandler> previous = new ArrayList<>();
     private volatile boolean checkpointing;
     private volatile String notArmedReason = "no --checkpoint-dir was given, so there is nothing to resume";
+    private final BooleanSupplier external;
+    private final List<io.streamlsq.phase.FitListener> listeners;
 
     private StopOnSignal() {
+        this(() -> false, List.of());
+    }
+
+    private StopOnSignal(BooleanSupplier external, List<io.streamlsq.phase.FitListener> listeners) {
+        this.external = external;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * For a fit run inside a host (the service) rather than as a process of its own: no signal handler is
+     * installed (the host's jobs share one JVM); {@code stop} asks the fit to checkpoint and stop, as a signal
+     * would, and {@code listeners} observe the fit besides the command's own.
+     */
+    static StopOnSignal embedded(BooleanSupplier stop, List<io.streamlsq.phase.FitListener> listeners) {
+        return new StopOnSignal(stop, listeners);
+    }
+
+    /** The host's listeners ({@link #embedded}); none for a command run. */
+    List<io.streamlsq.phase.FitListener> listeners() {
+        return listeners;
     }
 
     static StopOnSignal install(PrintStream stderr) {
@@ -58,7 +81,7 @@ final class StopOnSignal {
     }
 
     boolean requested() {
-        return requested.get();
+        return requested.get() || external.getAsBoolean();
     }
 
     void uninstall() {
