@@ -110,6 +110,9 @@ final class CheckpointCodec {
             t.put(c + "/pass", pp.pass()).put(c + "/level", pp.level()).put(c + "/params", pp.theta())
                     .put(c + "/next_chunk", pp.nextChunk()).put(c + "/rows_done", pp.rowsDone())
                     .put(c + "/partial_sums", pp.sums());
+            if (pp.series() != null) {
+                t.put(c + "/series_halo", pp.series());
+            }
         }
     }
 
@@ -248,7 +251,8 @@ final class CheckpointCodec {
         if (r.tree.hasGroup(g + "/pass_cursor")) {
             String c = g + "/pass_cursor";
             pending = new PendingPass(r.number(c + "/pass"), r.text(c + "/level"), r.doubles(c + "/params"),
-                    r.number(c + "/next_chunk"), r.number(c + "/rows_done"), r.doubles(c + "/partial_sums"));
+                    r.number(c + "/next_chunk"), r.number(c + "/rows_done"), r.doubles(c + "/partial_sums"),
+                    r.optDoubles(c + "/series_halo"));
         }
         Object strategy = r.tree.attribute(g + "/normalizer_state", "strategy");
         if (!(strategy instanceof String)) {

@@ -9,14 +9,15 @@ import java.util.List;
 
 /**
  * What an executor needs to build a {@link ChunkEvaluator} equal to the driver's: the model, the active (free)
- * parameter indices, the column names, whether a sigma column is read, the loss and the rows per block.
+ * parameter indices, the column names, whether a sigma column is read, the loss, the rows per block and the weights
+ * of the residual series' curvature and smoothness rows.
  *
  * <p>{@link #of(ChunkEvaluator)} reads these from the driver's evaluator. ChunkEvaluator has no public accessors for
  * them yet, so they are read reflectively from its private fields (one place, checked: a missing field is an
  * {@link IllegalStateException} naming it); a public {@code ChunkEvaluator.spec()} in streaming-core would replace it.
  */
 public record EvaluatorSpec(ModelSpec model, int[] active, List<String> columnNames, boolean weighted,
-        Loss.Kind lossKind, double lossScale, int blockRows) implements Serializable {
+        Loss.Kind lossKind, double lossScale, int blockRows, double curvature, double smoothness) implements Serializable {
 
     public EvaluatorSpec {
         active = active.clone();
@@ -25,7 +26,8 @@ public record EvaluatorSpec(ModelSpec model, int[] active, List<String> columnNa
 
     /** The evaluator this spec describes (a new one: one per task, as one per worker thread locally). */
     public ChunkEvaluator create() {
-        return new ChunkEvaluator(model.create(), active, columnNames, weighted, Loss.of(lossKind, lossScale), blockRows);
+        return new ChunkEvaluator(model.create(), active, columnNames, weighted, Loss.of(lossKind, lossScale), blockRows,
+                curvature, smoothness);
     }
 
     /** The spec of the driver's evaluator. */
@@ -35,7 +37,7 @@ public record EvaluatorSpec(ModelSpec model, int[] active, List<String> columnNa
         @SuppressWarnings("unchecked")
         List<String> names = (List<String>) field(e, "columnNames");
         return new EvaluatorSpec(ModelSpec.of(model), (int[]) field(e, "active"), names, (Boolean) field(e, "weighted"),
-                loss.kind(), loss.fScale(), (Integer) field(e, "blockRows"));
+                loss.kind(), loss.fScale(), (Integer) field(e, "blockRows"), e.curvature(), e.smoothness());
     }
 
     static Object field(Object o, String name) {
@@ -53,12 +55,13 @@ public record EvaluatorSpec(ModelSpec model, int[] active, List<String> columnNa
     public boolean equals(Object o) {
         return o instanceof EvaluatorSpec s && model.equals(s.model) && java.util.Arrays.equals(active, s.active)
                 && columnNames.equals(s.columnNames) && weighted == s.weighted && lossKind == s.lossKind
-                && Double.compare(lossScale, s.lossScale) == 0 && blockRows == s.blockRows;
+                && Double.compare(lossScale, s.lossScale) == 0 && blockRows == s.blockRows
+                && Double.compare(curvature, s.curvature) == 0 && Double.compare(smoothness, s.smoothness) == 0;
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(model, java.util.Arrays.hashCode(active), columnNames, weighted, lossKind,
-                lossScale, blockRows);
+                lossScale, blockRows, curvature, smoothness);
     }
 }

@@ -62,7 +62,8 @@ record PassSpec(EvaluatorSpec evaluator, List<String> columns, double[] theta, E
             NonFinite bad = eval.evaluate(chunk, theta, level, slot);
             long digest = digestChunks != null && k < Integer.MAX_VALUE && digestChunks.get((int) k)
                     ? ContentDigests.digest(chunk) : 0;
-            return ChunkOutcome.of(k, bad == null ? slot.toArray() : null, bad, digest, skipped, blockDigest);
+            return ChunkOutcome.of(k, bad == null ? slot.toArray() : null,
+                    bad == null ? slot.seriesToArray() : null, bad, digest, skipped, blockDigest);
         }
     }
 }

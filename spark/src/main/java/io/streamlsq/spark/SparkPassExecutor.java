@@ -128,7 +128,8 @@ public final class SparkPassExecutor implements PassExecutor {
                 if (bad != null) {
                     return new PassResult(total, bad, merged);
                 }
-                total.merge(NormalEquations.fromArray(p, o.sums(), total.form()));
+                total.merge(NormalEquations.fromArray(p, o.sums(), total.form()).withSeries(o.series(),
+                        req.evaluators().get(0).curvature(), req.evaluators().get(0).smoothness()));
                 merged++;
                 req.observer().onChunkMerged(o.chunk() + 1, total.rows(), total);
             }

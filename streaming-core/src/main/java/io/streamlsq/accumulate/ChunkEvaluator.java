@@ -37,6 +37,9 @@ public final class ChunkEvaluator {
     private final double[][] augmented;
     private final double[] rho = new double[3];
     private final int m;
+    private final double curvature;
+    private final double smoothness;
+    private ResidualSeries seriesScratch;
 
     /**
      * @param model the model
@@ -48,6 +51,18 @@ public final class ChunkEvaluator {
      */
     public ChunkEvaluator(Model model, int[] active, List<String> columnNames, boolean weighted, Loss loss,
             int blockRows) {
+        this(model, active, columnNames, weighted, loss, blockRows, 0, 0);
+    }
+
+    /**
+     * An evaluator that also adds the {@linkplain ResidualSeries curvature and smoothness rows} of the residual series
+     * with weights γ = {@code curvature} and δ = {@code smoothness} (both 0: none). The series' first and last rows
+     * are added by {@link NormalEquations#finishSeries()} after the pass.
+     */
+    public ChunkEvaluator(Model model, int[] active, List<String> columnNames, boolean weighted, Loss loss,
+            int blockRows, double curvature, double smoothness) {
+        this.curvature = curvature;
+        this.smoothness = smoothness;
         this.model = model;
         this.active = active.clone();
         this.vars = model.variableNames().size();
@@ -73,6 +88,16 @@ public final class ChunkEvaluator {
         }
     }
 
+    /** γ of the curvature rows this evaluator adds (0: none). */
+    public double curvature() {
+        return curvature;
+    }
+
+    /** δ of the smoothness rows this evaluator adds (0: none). */
+    public double smoothness() {
+        return smoothness;
+    }
+
     /** Dimension of the normal equations this evaluator fills (number of active parameters). */
     public int dimension() {
         return active.length;
@@ -95,12 +120,28 @@ public final class ChunkEvaluator {
         double weightSum = 0;
         boolean badSigma = false;
         final int n = chunk.rows();
+        ResidualSeries series = out.series(curvature, smoothness);
+        ResidualSeries span = null;
+        if (series != null) {
+            if (series.rows() == 0) {
+                span = series;
+            } else {
+                seriesScratch = seriesScratch == null ? series.emptyLike() : seriesScratch;
+                span = seriesScratch;
+            }
+            span.begin(out, level.needsJacobian());
+        }
         for (int start = 0; start < n; start += blockRows) {
             int len = Math.min(blockRows, n - start);
             view.sliceOf(chunk, start, len);
             model.evaluate(view, theta, level, values, jacobian);
             int off = chunk.offset() + start;
             final double[] y = chunk.column(vars);
+            if (span != null) {
+                for (int i = 0; i < len; i++) {
+                    span.push(values[i] - y[off + i], jacobian, active, i);
+                }
+            }
             if (weighted) {
                 final double[] sigma = chunk.column(vars + 1);
                 for (int i = 0; i < len; i++) {
@@ -140,7 +181,14 @@ public final class ChunkEvaluator {
             }
         }
         out.addRows(n, weightSum);
-        out.addRho(loss.isLinear() ? (qr ? ssrQr : out.ssr() - ssrBefore) : rhoSum);
+        out.addRho(loss.isLinear() ? (qr ? ssrQr : out.ssr() - ssrBefore - (span == null ? 0 : span.emittedSsr())) : rhoSum);
+        if (span != null) {
+            span.end();
+            if (span != series) {
+                series.append(span, out);
+                span.reset();
+            }
+        }
         if (badSigma || !out.isFinite()) {
             return locate(chunk, theta, level);
         }

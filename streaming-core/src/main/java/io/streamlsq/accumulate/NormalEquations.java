@@ -52,6 +52,9 @@ public final class NormalEquations {
     private double weightComp;
     private final double[][] addScratch;
     private double[][] mergeScratch;
+    /** The halo of the curvature/smoothness rows, or null when the fit has none. */
+    private ResidualSeries series;
+    private double[] seriesZeros;
 
     private NormalEquations(int p, Form form) {
         if (p < 0) {
@@ -75,9 +78,13 @@ public final class NormalEquations {
         return new NormalEquations(p, form);
     }
 
-    /** All-zero sums of this dimension and form. */
+    /** All-zero sums of this dimension and form (and residual-series weights). */
     public NormalEquations emptyLike() {
-        return new NormalEquations(p, form);
+        NormalEquations e = new NormalEquations(p, form);
+        if (series != null) {
+            e.series = series.emptyLike();
+        }
+        return e;
     }
 
     /** Number of parameters p. */
@@ -99,6 +106,9 @@ public final class NormalEquations {
         rows = 0;
         weightSum = 0;
         weightComp = 0;
+        if (series != null) {
+            series.reset();
+        }
     }
 
     /** {@code this += other}: the sums of the rows behind both (the order of merges fixes the bits). */
@@ -132,6 +142,86 @@ public final class NormalEquations {
         weightComp += Math.abs(weightSum) >= Math.abs(v) ? (weightSum - t) + v : (v - t) + weightSum;
         weightSum = t;
         rows += other.rows;
+        if (other.series != null) {
+            if (series == null) {
+                series = other.series.emptyLike();
+            }
+            series.append(other.series, this);
+        }
+    }
+
+    /**
+     * The residual-series state of these sums for the curvature and smoothness rows, made on first use with the given
+     * weights (the chunk evaluator's), or null for {@code curvature = smoothness = 0}.
+     */
+    ResidualSeries series(double curvature, double smoothness) {
+        if (series == null && (curvature != 0 || smoothness != 0)) {
+            series = ResidualSeries.of(p, curvature, smoothness);
+        }
+        return series;
+    }
+
+    /** Whether these sums carry a residual series (curvature or smoothness rows) not yet {@linkplain #finishSeries() finished}. */
+    public boolean hasOpenSeries() {
+        return series != null && series.rows() > 0;
+    }
+
+    /**
+     * After the last chunk of a pass: adds the curvature and smoothness rows of the series' first and last two
+     * positions (numpy.gradient's end stencils); nothing when there is no series.
+     *
+     * @throws IllegalArgumentException if the series has fewer than 2 rows
+     */
+    public void finishSeries() {
+        if (series != null) {
+            series.finish(this);
+        }
+    }
+
+    /**
+     * The halo of the residual series as numbers (checkpoints' partial sums, Spark's chunk outcomes), or null when
+     * there is none; {@link #withSeries} reads it back.
+     */
+    public double[] seriesToArray() {
+        return series == null ? null : series.toArray();
+    }
+
+    /**
+     * Sets the residual-series halo of these sums from {@link #seriesToArray()}'s numbers, for the given weights;
+     * {@code a == null} leaves none.
+     *
+     * @return this
+     */
+    public NormalEquations withSeries(double[] a, double curvature, double smoothness) {
+        if (a != null) {
+            series(curvature, smoothness).readArray(a);
+        }
+        return this;
+    }
+
+    /** Adds curvature/smoothness rows (weight 1, linear loss, not counted as data rows). */
+    void addSeriesRows(double[][] jacobian, double[] residuals, int n, boolean withJacobian) {
+        double ss = GramKernel.sumOfSquares(residuals, n);
+        if (!withJacobian) {
+            if (form == Form.GRAM) {
+                packed[packed.length - 1] += ss;
+            }
+            addRho(ss);
+            return;
+        }
+        if (seriesZeros == null || seriesZeros.length < residuals.length) {
+            seriesZeros = new double[residuals.length];
+        }
+        for (int c = 0; c < addScratch.length; c++) {
+            addScratch[c] = c < p ? jacobian[c] : c == p ? residuals : seriesZeros;
+        }
+        if (form == Form.GRAM) {
+            GramKernel.gram(addScratch, m, n, packed);
+        } else {
+            QrKernel.absorb(packed, m, addScratch, n);
+        }
+        addRho(ss);
+        Arrays.fill(addScratch, null);
     }
 
     /**
@@ -309,6 +399,14 @@ public final class NormalEquations {
         rows = other.rows;
         weightSum = other.weightSum;
         weightComp = other.weightComp;
+        if (other.series != null) {
+            if (series == null) {
+                series = other.series.emptyLike();
+            }
+            series.copyFrom(other.series);
+        } else if (series != null) {
+            series.reset();
+        }
     }
 
     /**
@@ -380,6 +478,6 @@ public final class NormalEquations {
         if (o.p != p || o.form != form || o.rows != rows) {
             return false;
         }
-        return Arrays.equals(toArray(), o.toArray());
+        return Arrays.equals(toArray(), o.toArray()) && Arrays.equals(seriesToArray(), o.seriesToArray());
     }
 }

@@ -84,7 +84,7 @@ final class Checkpointer {
             if ((every > 0 && chunksSinceWrite >= every) || intervalPassed() || stop) {
                 try {
                     write(at.withFit(at.fit().withPending(
-                            new PendingPass(pass, level.name(), point, next, rows, partial.toArray()))
+                            new PendingPass(pass, level.name(), point, next, rows, partial.toArray(), partial.seriesToArray()))
                             .withDataDigests(digests.toArray())));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -24,6 +24,11 @@ public final class GlobalSearchSpace {
      */
     public static UnitBoxMapping of(FitProblem problem, GlobalOptions options) {
         List<String> v = new ArrayList<>();
+        if (problem.hasSeriesTerms()) {
+            v.add("curvature = " + problem.curvature() + ", smoothness = " + problem.smoothness()
+                    + ": the global search's trials do not see the curvature and smoothness terms yet; search without"
+                    + " them, then fit with them from the search's result");
+        }
         List<UnitBoxMapping.Dimension> dims = new ArrayList<>();
         List<String> names = problem.parameterNames();
         for (String name : options.ranges().keySet()) {

@@ -34,7 +34,7 @@ final class PassRunner {
         this.columns = problem.columns();
         for (int w = 0; w < executor.workers(); w++) {
             evaluators.add(new ChunkEvaluator(problem.model(), state.free, columns, problem.isWeighted(),
-                    problem.loss(), state.options.blockRows()));
+                    problem.loss(), state.options.blockRows(), problem.curvature(), problem.smoothness()));
         }
     }
 
@@ -117,7 +117,9 @@ final class PassRunner {
                 // chunks behind those sums are checked to be the ones they were made of
                 verify(source, java.util.stream.LongStream.range(0, pending.nextChunk()).toArray());
                 request = new PassRequest(source, columns, evaluators, theta, level, pending.nextChunk(),
-                        NormalEquations.fromArray(state.freeCount(), pending.sums(), form), observer, state.digests);
+                        NormalEquations.fromArray(state.freeCount(), pending.sums(), form).withSeries(pending.series(),
+                                state.problem.curvature(), state.problem.smoothness()),
+                        observer, state.digests);
             } else {
                 state.warnings.add("the checkpoint's pass in progress (pass " + pending.pass()
                         + ") did not match the resumed fit's; it was run again from its first chunk");
@@ -145,10 +147,20 @@ final class PassRunner {
         return result;
     }
 
-    /** The pass with the model's {@link ExtraRows} (penalties) added to its sums, once, after all chunks. */
+    /**
+     * The pass with the series' end rows (curvature and smoothness terms) and the model's {@link ExtraRows}
+     * (penalties) added to its sums, once, after all chunks.
+     */
     private PassResult withExtraRows(PassResult r, double[] theta, long dataRows) {
         if (r.nonFinite() != null) {
             return r;
+        }
+        if (r.sums().hasOpenSeries()) {
+            if (r.sums().rows() < 2) {
+                throw new InvalidDataException(state.problem.source().describe() + " has " + r.sums().rows()
+                        + " rows; the curvature and smoothness terms need a residual series of at least 2 rows");
+            }
+            r.sums().finishSeries();
         }
         io.streamlsq.accumulate.NonFinite bad = ExtraRows.addTo(state.problem.model(), theta, state.free, dataRows, r.sums());
         return bad == null ? r : new PassResult(r.sums(), bad, r.chunks());

@@ -26,6 +26,8 @@ public final class FitProblem {
     private final String sigmaColumn;
     private final List<Parameter> parameters;
     private final Loss loss;
+    private final double curvature;
+    private final double smoothness;
 
     private FitProblem(FitProblem p, DataSource source) {
         this.model = p.model;
@@ -35,6 +37,8 @@ public final class FitProblem {
         this.sigmaColumn = p.sigmaColumn;
         this.parameters = p.parameters;
         this.loss = p.loss;
+        this.curvature = p.curvature;
+        this.smoothness = p.smoothness;
     }
 
     /**
@@ -59,6 +63,8 @@ public final class FitProblem {
         this.sigmaColumn = b.sigmaColumn;
         this.parameters = List.copyOf(parameters);
         this.loss = b.loss;
+        this.curvature = b.curvature;
+        this.smoothness = b.smoothness;
     }
 
     /** A numeric Jacobian's steps must respect the bounds, which only the problem knows. */
@@ -95,6 +101,24 @@ public final class FitProblem {
         return loss;
     }
 
+    /**
+     * γ of sheap's curvature term {@code γ Σ (D2 r)²} on the unweighted residual series (0: none); see
+     * {@link io.streamlsq.accumulate.ResidualSeries}.
+     */
+    public double curvature() {
+        return curvature;
+    }
+
+    /** δ of sheap's smoothness term {@code δ Σ (D1 r)²} on the unweighted residual series (0: none). */
+    public double smoothness() {
+        return smoothness;
+    }
+
+    /** Whether the cost has a curvature or smoothness term. */
+    public boolean hasSeriesTerms() {
+        return curvature != 0 || smoothness != 0;
+    }
+
     public String yColumn() {
         return yColumn;
     }
@@ -123,7 +147,8 @@ public final class FitProblem {
      * derive a variant (a schedule's phase sets other starts and fixes other parameters).
      */
     public Builder toBuilder() {
-        Builder b = new Builder(model, source).y(yColumn).sigma(sigmaColumn).loss(loss);
+        Builder b = new Builder(model, source).y(yColumn).sigma(sigmaColumn).loss(loss)
+                .seriesTerms(curvature, smoothness);
         List<String> vars = model.variableNames();
         for (int v = 0; v < vars.size(); v++) {
             b.bind(vars.get(v), variableColumns.get(v));
@@ -177,6 +202,8 @@ public final class FitProblem {
         private String yColumn = "y";
         private String sigmaColumn;
         private Loss loss = Loss.linear();
+        private double curvature;
+        private double smoothness;
 
         private Builder(Model model, DataSource source) {
             this.model = Objects.requireNonNull(model, "model");
@@ -236,9 +263,25 @@ public final class FitProblem {
             return this;
         }
 
+        /**
+         * sheap's curvature and smoothness terms: the cost gains {@code γ Σ (D2 r)² + δ Σ (D1 r)²} over the
+         * unweighted residual series {@code r = f − y} in the order the rows are read (0 and 0: none).
+         */
+        public Builder seriesTerms(double curvature, double smoothness) {
+            this.curvature = curvature;
+            this.smoothness = smoothness;
+            return this;
+        }
+
         /** Checks the set-up and builds the problem. */
         public FitProblem build() {
             List<String> v = new ArrayList<>();
+            if (!(curvature >= 0 && Double.isFinite(curvature))) {
+                v.add("curvature = " + curvature + ": the weight of the curvature term must be finite and >= 0");
+            }
+            if (!(smoothness >= 0 && Double.isFinite(smoothness))) {
+                v.add("smoothness = " + smoothness + ": the weight of the smoothness term must be finite and >= 0");
+            }
             List<String> names = model.parameterNames();
             Set<String> seen = new HashSet<>();
             for (String n : names) {

@@ -8,7 +8,7 @@ import java.util.Map;
  */
 public record Checkpoint(ProblemRecord problem, FitSnapshot fit, ScheduleSnapshot schedule, Map<String, String> attributes) {
     /** The format this code writes; a reader refuses another major version. */
-    public static final String VERSION = "3.2";
+    public static final String VERSION = "3.3";
 
     public Checkpoint {
         attributes = Map.copyOf(attributes);
