@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "Fitting %s: %s%n%n", p.name(), source.describe());
             stdout.flush();
             return FitRunner.run(fit, FitOptions.defaults(), null, threads == null ? FitRunner.defaultThreads() : threads,
-                    quiet, out, null, Map.of("truth", Cli.named(fit.parameterNames(), p.truth())), null, false, null, 0, signals, stdout,
+                    quiet, out, null, null, Map.of("truth", Cli.named(fit.parameterNames(), p.truth())), null, false, null, 0, signals, stdout,
                     Cli.err(spec));
         } finally {
             signals.uninstall();

@@ -47,7 +47,7 @@ final class FitCommand implements Callable<Integer> {
             "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
             "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
             "schedule", "solver", "no-presolve", "engine", "spark-master", "spark-partitions", "global", "global-budget",
-            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties", "penalties");
+            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties", "penalties", "plot");
     /** Settings of where a fit runs, not of the fit: not stored for lsq resume (a checkpoint resumes on either engine). */
     static final Set<String> ENGINE_SETTINGS = Set.of("engine", "spark-master", "spark-partitions");
 
@@ -212,6 +212,10 @@ final class FitCommand implements Callable<Integer> {
             description = "Write the run's metrics (passes, rows, timers, guards, cost) as Prometheus text here.")
     Path metricsFile;
 
+    @Option(names = "--plot", paramLabel = "DIR", description = "Write PNG plots here: data and model, residuals, residual"
+            + " histogram (over at most 1e4 sampled rows), cost per iteration (docs/plots-and-predict.md).")
+    Path plot;
+
     @Option(names = "--quiet", description = "No progress bar and no warnings on stderr.")
     boolean quiet;
 
@@ -265,6 +269,7 @@ final class FitCommand implements Callable<Integer> {
         m.put("checkpoint-keep", checkpointKeep);
         m.put("out", out == null ? null : out.toString());
         m.put("metrics-file", metricsFile == null ? null : metricsFile.toString());
+        m.put("plot", plot == null ? null : plot.toString());
         m.put("quiet", quiet ? true : null);
         m.put("engine", engine);
         m.put("spark-master", sparkMaster);
@@ -409,6 +414,7 @@ final class FitCommand implements Callable<Integer> {
         extra.put("model", text);
         extra.put("data", dataSpec);
         extra.put("engine", spark ? "spark" : "local");
+        extra.put("columns", io.streamlsq.app.predict.FitColumns.json(columns, ySpec, sig)); // for lsq predict
         if (!ties.isEmpty()) {
             extra.put("tied", ties); // ResultJson writes the values and delta-method errors at the result
         }
@@ -421,8 +427,8 @@ final class FitCommand implements Callable<Integer> {
         FitRunner.Checkpoints checkpoints = checkpoints(s, resumeDir, options);
         try {
             return FitRunner.run(problem, options, schedule, nThreads, s.flag("quiet", false),
-                    outText == null ? null : Path.of(outText), metricsText == null ? null : Path.of(metricsText), extra,
-                    checkpoints, spark, s.text("spark-master", null), orDefault(s.integer("spark-partitions", null), 0),
+                    outText == null ? null : Path.of(outText), metricsText == null ? null : Path.of(metricsText),
+                    s.text("plot", null) == null ? null : Path.of(s.text("plot", null)), extra, checkpoints, spark, s.text("spark-master", null), orDefault(s.integer("spark-partitions", null), 0),
                     signals, stdout, stderr);
         } finally {
             if (checkpoints != null) {
@@ -489,7 +495,7 @@ final class FitCommand implements Callable<Integer> {
         Map<String, Object> invocation = s.values();
         invocation.keySet().removeAll(ENGINE_SETTINGS);
         invocation.put("checkpoint-dir", d.toString());
-        for (String k : List.of("data", "out", "metrics-file")) {
+        for (String k : List.of("data", "out", "metrics-file", "plot")) {
             // a resume may run from another directory
             if (invocation.get(k) instanceof String v && !v.startsWith("synthetic:")) {
                 invocation.put(k, Path.of(v).toAbsolutePath().toString());
@@ -691,6 +697,9 @@ final class FitCommand implements Callable<Integer> {
         String metrics = s.text("metrics-file", null);
         outputs.put("--out", out == null ? null : Path.of(out));
         outputs.put("--metrics-file", metrics == null ? null : Path.of(metrics));
+        if (s.text("plot", null) != null) {
+            io.streamlsq.app.plot.FitPlots.checkDirectory("--plot", Path.of(s.text("plot", null)));
+        }
         OutputFiles.check(inputs, outputs);
     }
 

@@ -40,15 +40,20 @@ final class FitRunner {
      * {@code checkpoints}, SIGINT and SIGTERM write a checkpoint and end the run with exit code 130. With
      * {@code spark} ({@code --engine spark}), the passes run as Spark jobs on {@code sparkMaster} (null: spark-submit's,
      * else local[*]) in {@code sparkPartitions} partitions (0: Spark's default parallelism), not on {@code threads}.
+     * With {@code plotDir}, the plots of {@link io.streamlsq.app.plot.FitPlots} are written there after the result JSON.
      */
     static int run(FitProblem problem, FitOptions options, List<PhaseSchedule.PhaseSpec> schedule, int threads,
-            boolean quiet, Path out, Path metricsFile, Map<String, Object> extraJson, Checkpoints checkpoints,
+            boolean quiet, Path out, Path metricsFile, Path plotDir, Map<String, Object> extraJson, Checkpoints checkpoints,
             boolean spark, String sparkMaster, int sparkPartitions,
             StopOnSignal signals, PrintStream stdout, PrintStream stderr) throws IOException {
         List<FitListener> listeners = new ArrayList<>(signals.listeners());
         MetricsListener metrics = metricsFile == null ? null : new MetricsListener();
         if (metrics != null) {
             listeners.add(metrics);
+        }
+        io.streamlsq.app.plot.CostHistory costs = plotDir == null ? null : new io.streamlsq.app.plot.CostHistory();
+        if (costs != null) {
+            listeners.add(costs);
         }
         if (!quiet && ProgressBar.stderrIsTerminal()) {
             listeners.add(new ProgressBar(stderr));
@@ -168,6 +173,9 @@ final class FitRunner {
             }
             ResultJson.write(result, extra, out);
         }
+        if (plotDir != null) {
+            writePlots(problem, result, costs, plotDir, quiet, stderr);
+        }
         int code = exitCode(result.termination());
         if (code != Lsq.CONVERGED) {
             // scripts that keep only stderr (or run with --quiet) must still see why
@@ -175,6 +183,20 @@ final class FitRunner {
             stderr.flush();
         }
         return code;
+    }
+
+    /** The plots, after the report and the JSON (a plot that cannot be written loses no result): exit 1 on failure. */
+    private static void writePlots(FitProblem problem, FitResult result, io.streamlsq.app.plot.CostHistory costs,
+            Path dir, boolean quiet, PrintStream stderr) throws IOException {
+        try {
+            io.streamlsq.app.plot.FitPlots.write(problem, result, costs.costs(), dir);
+        } catch (IOException | RuntimeException e) {
+            throw new OutputFiles.OutputException("cannot write the plots in " + dir + ": " + OutputFiles.reason(e), e);
+        }
+        if (!quiet) {
+            stderr.println("lsq: plots written to " + dir + " (" + String.join(", ", io.streamlsq.app.plot.FitPlots.FILES)
+                    + ")");
+        }
     }
 
     /**
