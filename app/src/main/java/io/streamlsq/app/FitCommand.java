@@ -47,7 +47,7 @@ final class FitCommand implements Callable<Integer> {
             "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
             "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
             "schedule", "solver", "no-presolve", "engine", "spark-master", "spark-partitions", "global", "global-budget",
-            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties", "penalties", "plot");
+            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties", "penalties", "curvature", "smoothness", "plot");
     /** Settings of where a fit runs, not of the fit: not stored for lsq resume (a checkpoint resumes on either engine). */
     static final Set<String> ENGINE_SETTINGS = Set.of("engine", "spark-master", "spark-partitions");
 
@@ -100,6 +100,14 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--f-scale", paramLabel = "C", description = "Soft threshold of a robust loss (default 1).")
     Double fScale;
+
+    @Option(names = "--curvature", paramLabel = "GAMMA", description = "Adds GAMMA * sum (D2 r)^2 to the cost: sheap's"
+            + " curvature term on the unweighted residual series r = f - y in row order (D2 = numpy.gradient twice).")
+    Double curvature;
+
+    @Option(names = "--smoothness", paramLabel = "DELTA", description = "Adds DELTA * sum (D1 r)^2 to the cost: sheap's"
+            + " smoothness term (D1 = numpy.gradient of the unweighted residual series, unit spacing).")
+    Double smoothness;
 
     @Option(names = "--ftol", description = "Relative cost-reduction tolerance (default 1e-13).")
     Double ftol;
@@ -240,6 +248,8 @@ final class FitCommand implements Callable<Integer> {
         m.put("penalties", penalty == null || penalty.isEmpty() ? null : List.copyOf(penalty));
         m.put("loss", loss);
         m.put("f-scale", fScale);
+        m.put("curvature", curvature);
+        m.put("smoothness", smoothness);
         m.put("ftol", ftol);
         m.put("xtol", xtol);
         m.put("gtol", gtol);
@@ -403,6 +413,13 @@ final class FitCommand implements Callable<Integer> {
             b.fix(f);
         }
         b.loss(Loss.parse(orDefault(s.text("loss", null), "linear"), orDefault(s.number("f-scale", null), 1.0)));
+        double gamma = orDefault(s.number("curvature", null), 0.0);
+        double delta = orDefault(s.number("smoothness", null), 0.0);
+        if ((gamma != 0 || delta != 0) && s.raw("global") != null) {
+            throw new UsageException("--curvature/--smoothness with --global: the global search's trials do not see the"
+                    + " series terms yet; run the search without them, then fit with them from its result");
+        }
+        b.seriesTerms(gamma, delta);
         FitProblem problem = b.build();
         FitOptions options = options(s);
         int nThreads = orDefault(s.integer("threads", null), FitRunner.defaultThreads());
@@ -412,6 +429,12 @@ final class FitCommand implements Callable<Integer> {
         String outText = s.text("out", null);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("model", text);
+        if (gamma != 0 || delta != 0) {
+            Map<String, Object> terms = new LinkedHashMap<>();
+            terms.put("curvature", gamma);
+            terms.put("smoothness", delta);
+            extra.put("series_terms", terms); // result JSON; the report prints them (FitRunner)
+        }
         extra.put("data", dataSpec);
         extra.put("engine", spark ? "spark" : "local");
         extra.put("columns", io.streamlsq.app.predict.FitColumns.json(columns, ySpec, sig)); // for lsq predict

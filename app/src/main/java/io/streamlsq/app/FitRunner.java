@@ -147,6 +147,11 @@ final class FitRunner {
             }
         }
         stdout.print(result.fullReport());
+        if (problem.hasSeriesTerms()) {
+            stdout.printf(java.util.Locale.ROOT, "[[Series terms]]%n    curvature %.6g * sum (D2 r)^2, smoothness %.6g * sum"
+                    + " (D1 r)^2%n    on the unweighted residuals r = f - y in row order (numpy.gradient stencils);"
+                    + " included in the cost above%n", problem.curvature(), problem.smoothness());
+        }
         if (extraJson.get("tied") instanceof io.streamlsq.expr.Ties ties) {
             stdout.print(TieSpecs.report(ties, result)); // tied parameters, with errors through the tie
         }
