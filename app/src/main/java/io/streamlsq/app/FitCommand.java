@@ -47,7 +47,7 @@ final class FitCommand implements Callable<Integer> {
             "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
             "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
             "schedule", "solver", "no-presolve", "engine", "spark-master", "spark-partitions", "global", "global-budget",
-            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties", "penalties", "curvature", "smoothness", "plot");
+            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties", "penalties", "group-by", "p0-table", "curvature", "smoothness", "plot");
     /** Settings of where a fit runs, not of the fit: not stored for lsq resume (a checkpoint resumes on either engine). */
     static final Set<String> ENGINE_SETTINGS = Set.of("engine", "spark-master", "spark-partitions");
 
@@ -224,6 +224,14 @@ final class FitCommand implements Callable<Integer> {
             + " histogram (over at most 1e4 sampled rows), cost per iteration (docs/plots-and-predict.md).")
     Path plot;
 
+    @Option(names = "--group-by", paramLabel = "COL", description = "One independent fit per group of consecutive rows"
+            + " with the same value in COL; --out is then a results table (.csv, .arrow, .parquet; docs/grouped-fits.md).")
+    String groupBy;
+
+    @Option(names = "--p0-table", paramLabel = "FILE", description = "With --group-by: starts per group (a column per"
+            + " parameter) and optionally bounds (NAME_lo, NAME_hi), keyed by the group column.")
+    String p0Table;
+
     @Option(names = "--quiet", description = "No progress bar and no warnings on stderr.")
     boolean quiet;
 
@@ -281,6 +289,8 @@ final class FitCommand implements Callable<Integer> {
         m.put("metrics-file", metricsFile == null ? null : metricsFile.toString());
         m.put("plot", plot == null ? null : plot.toString());
         m.put("quiet", quiet ? true : null);
+        m.put("group-by", groupBy);
+        m.put("p0-table", p0Table);
         m.put("engine", engine);
         m.put("spark-master", sparkMaster);
         m.put("spark-partitions", sparkPartitions);
@@ -388,6 +398,10 @@ final class FitCommand implements Callable<Integer> {
         if (sig != null) {
             datasets.add(sig);
         }
+        String groupBy = GroupedRunner.keyColumn(s, hdf5);
+        if (groupBy != null) {
+            datasets.add(groupBy);
+        }
         DataSource source = DataSpecs.open(dataSpec, chunk, allocator, policy, datasets, spark,
                 spark ? s.text("spark-master", null) : null);
         Map<String, String> columns = bindColumns(xSpec, vars, source);
@@ -422,6 +436,9 @@ final class FitCommand implements Callable<Integer> {
         b.seriesTerms(gamma, delta);
         FitProblem problem = b.build();
         FitOptions options = options(s);
+        if (groupBy != null) {
+            return GroupedRunner.run(s, problem, options, groupBy, dataSpec, allocator, signals, resumeDir, stdout, stderr);
+        }
         int nThreads = orDefault(s.integer("threads", null), FitRunner.defaultThreads());
         if (nThreads < 1) {
             throw new UsageException("--threads = " + nThreads + " must be >= 1");

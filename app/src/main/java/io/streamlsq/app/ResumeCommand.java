@@ -65,6 +65,9 @@ final class ResumeCommand implements Callable<Integer> {
             throw new UsageException(dir + " is a file, not a checkpoint directory: lsq resume takes the --checkpoint-dir"
                     + " of an lsq fit");
         }
+        if (GroupedCheckpoint.holdsOne(dir)) {
+            return resumeGrouped();
+        }
         // read without the directory's lock: the fit below takes it
         Checkpoint c = Hdf5CheckpointStore.newest(dir).checkpoint();
         String written = c.attributes().get("kernel");
@@ -103,6 +106,28 @@ final class ResumeCommand implements Callable<Integer> {
             cli.put("max-time", maxTime);
         }
         Settings s = Settings.of(stored, "checkpoint " + dir).overriddenBy(cli);
+        return FitCommand.execute(s, dir, Cli.out(spec), Cli.err(spec));
+    }
+
+    /** A grouped fit's checkpoint (lsq fit --group-by): its stored settings, with --data, --threads, --out, --quiet. */
+    private int resumeGrouped() throws Exception {
+        if (metricsFile != null || maxPasses != null || maxTime != null) {
+            throw new UsageException(dir + " holds a grouped fit: only --data, --threads, --out and --quiet may be given");
+        }
+        Map<String, Object> cli = new LinkedHashMap<>();
+        if (data != null) {
+            cli.put("data", data);
+        }
+        if (threads != null) {
+            cli.put("threads", threads);
+        }
+        if (out != null) {
+            cli.put("out", out.toString());
+        }
+        if (quiet) {
+            cli.put("quiet", true);
+        }
+        Settings s = Settings.of(GroupedCheckpoint.storedSettings(dir), "checkpoint " + dir).overriddenBy(cli);
         return FitCommand.execute(s, dir, Cli.out(spec), Cli.err(spec));
     }
 }
