@@ -102,8 +102,33 @@ class Hdf5CheckpointStoreTest {
         assertEquals("qr", last.fit().solver());
     }
 
+    /**
+     * Curvature and smoothness terms: a pass's partial sums carry the residual series' halo
+     * ({@code pass_cursor/series_halo}); every file, mid-pass ones included, resumes to the same bits.
+     */
+    @Test
+    void everyCheckpointFileWithSeriesTermsResumesToTheSameBits() throws IOException {
+        everyFileResumesToTheSameBits(WARM, "series", 5.0, 0.5);
+        boolean haloSeen = false;
+        List<Path> files;
+        try (var list = java.nio.file.Files.list(tmp.resolve("series"))) {
+            files = list.filter(f -> f.getFileName().toString().endsWith(".h5")).toList();
+        }
+        assertTrue(files.size() > 8, "files: " + files);
+        for (Path f : files) {
+            io.streamlsq.resume.Checkpoint c = Hdf5CheckpointStore.read(f);
+            haloSeen |= c.fit() != null && c.fit().pending() != null && c.fit().pending().series() != null;
+        }
+        assertTrue(haloSeen, "no checkpoint caught a pass in progress with its halo");
+    }
+
     private void everyFileResumesToTheSameBits(FitOptions o, String dir) throws IOException {
-        FitProblem p = problem(30_000, OSC);
+        everyFileResumesToTheSameBits(o, dir, 0, 0);
+    }
+
+    private void everyFileResumesToTheSameBits(FitOptions o, String dir, double curvature, double smoothness)
+            throws IOException {
+        FitProblem p = problem(30_000, OSC).toBuilder().seriesTerms(curvature, smoothness).build();
         FitResult plain = orchestrator(o).fit(p);
         Hdf5CheckpointStore store = Hdf5CheckpointStore.open(tmp.resolve(dir), 1000);
         FitResult written = orchestrator(o).fit(p, Checkpointing.to(store, EVERY_4_CHUNKS));
