@@ -39,7 +39,7 @@ public final class Lsq implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: fit, resume, inspect, gen or demo");
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: fit, resume, inspect, predict, gen or demo");
     }
 
     public static void main(String[] args) {
@@ -47,13 +47,14 @@ public final class Lsq implements Runnable {
     }
 
     /** The subcommands, in the order {@code lsq --help} lists them. */
-    static final List<String> COMMANDS = List.of("fit", "resume", "inspect", "gen", "demo", "help");
+    static final List<String> COMMANDS = List.of("fit", "resume", "inspect", "predict", "gen", "demo", "help");
 
     private static Object command(String name) {
         return switch (name) {
             case "fit" -> new FitCommand();
             case "resume" -> new ResumeCommand();
             case "inspect" -> new InspectCommand();
+            case "predict" -> new PredictCommand();
             case "gen" -> new GenCommand();
             case "demo" -> new DemoCommand();
             default -> new CommandLine.HelpCommand();
