@@ -402,8 +402,12 @@ final class FitCommand implements Callable<Integer> {
         if (groupBy != null) {
             datasets.add(groupBy);
         }
-        DataSource source = DataSpecs.open(dataSpec, chunk, allocator, policy, datasets, spark,
+        DataSource opened = DataSpecs.open(dataSpec, chunk, allocator, policy, datasets, spark,
                 spark ? s.text("spark-master", null) : null);
+        // --skip-invalid also leaves out rows whose sigma gives no finite weight (sigma <= 0), before every term; on
+        // Spark's executors such a row is refused as without the option (docs/data.md)
+        DataSource source = sig != null && policy == InvalidRows.SKIP && !spark
+                ? io.streamlsq.data.SigmaMask.of(opened, sig) : opened;
         Map<String, String> columns = bindColumns(xSpec, vars, source);
         ExpressionModel m = ExpressionCompiler.compile(text, params, vars, ties, penalties);
         FitProblem.Builder b = FitProblem.builder(m, source).y(ySpec);

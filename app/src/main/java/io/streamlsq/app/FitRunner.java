@@ -163,8 +163,13 @@ final class FitRunner {
         }
         long skipped = problem.source().skippedRows();
         if (skipped > 0) {
-            stdout.println(String.format(java.util.Locale.ROOT, "    (%d rows with null, NaN or infinite values were skipped:"
-                    + " --skip-invalid; %.2f %% of the rows read)", skipped, 100.0 * skipped / (skipped + result.rows())));
+            long sigmaMasked = problem.source() instanceof io.streamlsq.data.SigmaMask mask ? mask.maskedRows() : 0;
+            String what = sigmaMasked == 0 ? skipped + " rows with null, NaN or infinite values were"
+                    : sigmaMasked == skipped ? skipped + " rows with sigma <= 0 were"
+                    : (skipped - sigmaMasked) + " rows with null, NaN or infinite values and " + sigmaMasked
+                            + " with sigma <= 0 were";
+            stdout.println(String.format(java.util.Locale.ROOT, "    (%s skipped: --skip-invalid; %.2f %% of the rows"
+                    + " read)", what, 100.0 * skipped / (skipped + result.rows())));
         }
         stdout.flush();
         if (out != null) {
