@@ -95,7 +95,8 @@ public final class PlotSample {
                 long total = source.rowCount() >= 0 ? source.rowCount() : fitRows;
                 long stride = total > 0 ? Math.max(1, (total + maxRows - 1) / maxRows) : 1;
                 long seen = 0;
-                for (Chunk c = cursor.next(); c != null && n < maxRows; c = cursor.next()) {
+                Chunk c;
+                while (n < maxRows && (c = cursor.next()) != null) { // no chunk is read once the sample is full
                     rowsRead += c.rows();
                     for (int i = 0; i < c.rows() && n < maxRows; i++, seen++) {
                         if (seen % stride == 0) {
