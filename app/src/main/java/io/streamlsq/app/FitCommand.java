@@ -47,7 +47,7 @@ final class FitCommand implements Callable<Integer> {
             "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
             "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
             "schedule", "solver", "no-presolve", "engine", "spark-master", "spark-partitions", "global", "global-budget",
-            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties", "penalties", "group-by", "p0-table", "curvature", "smoothness", "plot");
+            "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties", "penalties", "group-by", "p0-table", "checkpoint-groups", "curvature", "smoothness", "plot");
     /** Settings of where a fit runs, not of the fit: not stored for lsq resume (a checkpoint resumes on either engine). */
     static final Set<String> ENGINE_SETTINGS = Set.of("engine", "spark-master", "spark-partitions");
 
@@ -232,6 +232,10 @@ final class FitCommand implements Callable<Integer> {
             + " parameter) and optionally bounds (NAME_lo, NAME_hi), keyed by the group column.")
     String p0Table;
 
+    @Option(names = "--checkpoint-groups", paramLabel = "N", description = "With --group-by and --checkpoint-dir: a"
+            + " checkpoint at least every N groups besides --checkpoint-every (default: by time only).")
+    String checkpointGroups;
+
     @Option(names = "--quiet", description = "No progress bar and no warnings on stderr.")
     boolean quiet;
 
@@ -291,6 +295,7 @@ final class FitCommand implements Callable<Integer> {
         m.put("quiet", quiet ? true : null);
         m.put("group-by", groupBy);
         m.put("p0-table", p0Table);
+        m.put("checkpoint-groups", checkpointGroups);
         m.put("engine", engine);
         m.put("spark-master", sparkMaster);
         m.put("spark-partitions", sparkPartitions);

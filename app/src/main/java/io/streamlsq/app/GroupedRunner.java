@@ -80,6 +80,7 @@ final class GroupedRunner {
         GroupTableWriter.checkNames(key, names);
         String checkpointDir = resumeDir != null ? resumeDir.toString() : s.text("checkpoint-dir", null);
         Duration every = checkpointEvery(s);
+        long everyGroups = FitCommand.count(s, "checkpoint-groups", Long.MAX_VALUE, 1, Long.MAX_VALUE, " groups");
         List<GroupResult> restored = new ArrayList<>();
         GroupedCheckpoint ck = null;
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
@@ -119,7 +120,7 @@ final class GroupedRunner {
                         problem.source().rowCount(), start);
                 final GroupedCheckpoint journal = ck;
                 long haltAfter = Long.parseLong(System.getProperty(HaltAfterCheckpoint.PROPERTY, "-1").trim());
-                long[] lastSave = {System.nanoTime()};
+                long[] lastSave = {System.nanoTime(), 0};
                 GroupListener listener = r -> {
                     report.add(r);
                     if (writer != null) {
@@ -129,9 +130,10 @@ final class GroupedRunner {
                     if (journal != null) {
                         journal.add(r);
                         boolean stop = signals.requested();
-                        if (stop || System.nanoTime() - lastSave[0] >= every.toNanos()) {
+                        if (stop || ++lastSave[1] >= everyGroups || System.nanoTime() - lastSave[0] >= every.toNanos()) {
                             long n = journal.save(r.index() + 1);
                             lastSave[0] = System.nanoTime();
+                            lastSave[1] = 0;
                             if (n - 1 == haltAfter) { // the first save (at creation) is not counted
                                 Runtime.getRuntime().halt(HaltAfterCheckpoint.STATUS);
                             }
