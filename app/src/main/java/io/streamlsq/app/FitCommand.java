@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
 final class FitCommand implements Callable<Integer> {
     static final Set<String> SETTINGS = Set.of("data", "model", "x", "y", "sigma", "p0", "bounds", "fix", "loss",
             "f-scale", "ftol", "xtol", "gtol", "chunk-rows", "threads", "max-passes", "max-time", "scaling",
-            "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows",
+            "absolute-sigma", "out", "quiet", "skip-invalid", "memory", "warmup", "warmup-sample-rows", "warmup-max-weight",
             "warmup-method", "metrics-file", "checkpoint-dir", "checkpoint-every", "checkpoint-chunks", "checkpoint-keep",
             "schedule", "solver", "no-presolve", "engine", "spark-master", "spark-partitions", "global", "global-budget",
             "global-sample-rows", "global-keep", "global-trial-passes", "seed", "search", "ties", "penalties", "group-by", "p0-table", "checkpoint-groups", "curvature", "smoothness", "plot");
@@ -144,6 +144,11 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-method", paramLabel = "M", description = "The warmup's optimizer: lbfgs (default) or adam.")
     String warmupMethod;
+
+    @Option(names = "--warmup-max-weight", paramLabel = "ALPHA", description = "sheap's max-residual term: the warmup"
+            + " minimizes mean rho_i + ALPHA * max rho_i on its sample (default 0: off). Warmup only; needs --warmup and a"
+            + " sampled warmup; not with --engine spark.")
+    Double warmupMaxWeight;
 
     @Option(names = "--no-presolve", description = "Start the full-data Gauss-Newton passes from the start point, not from "
             + "fits of growing samples (the presolve runs by default on data of 16 chunks or more; docs/algorithm.md).")
@@ -274,6 +279,7 @@ final class FitCommand implements Callable<Integer> {
         m.put("warmup", warmup ? true : null);
         m.put("warmup-sample-rows", warmupSampleRows);
         m.put("warmup-method", warmupMethod);
+        m.put("warmup-max-weight", warmupMaxWeight);
         m.put("solver", solver);
         m.put("no-presolve", noPresolve ? true : null);
         m.put("global", global);
@@ -621,6 +627,17 @@ final class FitCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--warmup-method '" + method + "' is not one of lbfgs, adam");
             }
+        }
+        Double maxWeight = s.number("warmup-max-weight", null);
+        if (maxWeight != null && maxWeight != 0) {
+            if (!w.enabled()) {
+                throw new UsageException("--warmup-max-weight " + maxWeight + " needs --warmup: the term is the warmup's");
+            }
+            if ("spark".equals(s.text("engine", null))) {
+                throw new UsageException("--warmup-max-weight with --engine spark: Spark's chunk results do not carry"
+                        + " the largest row yet; run the warmup's max-residual term on the local engine");
+            }
+            w = w.withMaxWeight(maxWeight);
         }
         o.warmup(w);
         o.presolve(!s.flag("no-presolve", false));

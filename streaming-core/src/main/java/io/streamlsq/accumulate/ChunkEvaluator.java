@@ -40,6 +40,7 @@ public final class ChunkEvaluator {
     private final double curvature;
     private final double smoothness;
     private ResidualSeries seriesScratch;
+    private final double[] largestGrad;
 
     /**
      * @param model the model
@@ -77,6 +78,7 @@ public final class ChunkEvaluator {
         this.residuals = new double[blockRows];
         this.rowScale = new double[blockRows];
         this.m = this.active.length + 1;
+        this.largestGrad = new double[this.active.length];
         this.augmented = new double[GramKernel.paddedColumns(m)][];
         for (int k = 0; k < this.active.length; k++) {
             augmented[k] = jacobian[this.active[k]];
@@ -142,6 +144,7 @@ public final class ChunkEvaluator {
                     span.push(values[i] - y[off + i], jacobian, active, i);
                 }
             }
+            boolean trackLargest = out.tracksLargestRow();
             if (weighted) {
                 final double[] sigma = chunk.column(vars + 1);
                 for (int i = 0; i < len; i++) {
@@ -157,6 +160,9 @@ public final class ChunkEvaluator {
                     residuals[i] = values[i] - y[off + i];
                 }
                 weightSum += len;
+            }
+            if (trackLargest) {
+                offerLargestRow(chunk.firstRow() + start, len, level.needsJacobian(), out);
             }
             boolean scaleRows = weighted;
             if (!loss.isLinear()) {
@@ -193,6 +199,43 @@ public final class ChunkEvaluator {
             return locate(chunk, theta, level);
         }
         return null;
+    }
+
+    /**
+     * Offers the block's row with the largest ρ(r²) (the first on a tie) and ∇θ ρ = ρ′·2r·∂r/∂θ there to {@code out};
+     * before the loss correction, so {@code residuals} are the weighted r and {@code rowScale} 1/σ.
+     */
+    private void offerLargestRow(long firstRow, int len, boolean withJacobian, NormalEquations out) {
+        int best = -1;
+        double bestRho = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < len; i++) {
+            double r = residuals[i];
+            double v;
+            if (loss.isLinear()) {
+                v = r * r;
+            } else {
+                loss.evaluate(r * r, rho);
+                v = rho[0];
+            }
+            if (v > bestRho) {
+                bestRho = v;
+                best = i;
+            }
+        }
+        if (best < 0 || !(bestRho > out.largestRho())) {
+            return;
+        }
+        double r = residuals[best];
+        double slope = 1;
+        if (!loss.isLinear()) {
+            loss.evaluate(r * r, rho);
+            slope = rho[1];
+        }
+        double w = weighted ? rowScale[best] : 1.0;
+        for (int k = 0; k < active.length; k++) {
+            largestGrad[k] = withJacobian ? slope * 2 * r * w * jacobian[active[k]][best] : 0.0;
+        }
+        out.offerLargest(bestRho, firstRow + best, largestGrad);
     }
 
     /**

@@ -54,6 +54,11 @@ public final class NormalEquations {
     private double[][] mergeScratch;
     /** The halo of the curvature/smoothness rows, or null when the fit has none. */
     private ResidualSeries series;
+    /** Whether the sums keep the row with the largest ρ (the warmup's max-residual term) and its gradient. */
+    private boolean trackLargest;
+    private double largestRho = Double.NEGATIVE_INFINITY;
+    private long largestRow = -1;
+    private double[] largestGrad;
     private double[] seriesZeros;
 
     private NormalEquations(int p, Form form) {
@@ -84,6 +89,9 @@ public final class NormalEquations {
         if (series != null) {
             e.series = series.emptyLike();
         }
+        if (trackLargest) {
+            e.trackingLargestRow();
+        }
         return e;
     }
 
@@ -108,6 +116,50 @@ public final class NormalEquations {
         weightComp = 0;
         if (series != null) {
             series.reset();
+        }
+        largestRho = Double.NEGATIVE_INFINITY;
+        largestRow = -1;
+    }
+
+    /**
+     * Makes these sums (and those made {@linkplain #emptyLike() like them}) keep the row with the largest loss value
+     * ρ_i and the gradient of that ρ_i, for sheap's max-residual term; merges keep the larger, the earlier on a tie.
+     * Not carried by {@link #toArray()}: for passes that are not checkpointed half done (the warmup's sample passes).
+     *
+     * @return this
+     */
+    public NormalEquations trackingLargestRow() {
+        trackLargest = true;
+        largestGrad = new double[p];
+        return this;
+    }
+
+    /** Whether these sums keep the largest row. */
+    public boolean tracksLargestRow() {
+        return trackLargest;
+    }
+
+    /** The largest ρ_i of the rows summed ({@code −∞} before any row). */
+    public double largestRho() {
+        return largestRho;
+    }
+
+    /** The row (as its chunk gave it) of {@link #largestRho()}, −1 before any row. */
+    public long largestRow() {
+        return largestRow;
+    }
+
+    /** ∇θ ρ_i at the largest row, over the p summed parameters (a new array). */
+    public double[] largestGradient() {
+        return largestGrad == null ? new double[p] : largestGrad.clone();
+    }
+
+    /** Offers a row: kept when its ρ is larger than the largest so far. */
+    void offerLargest(double rho, long row, double[] gradient) {
+        if (trackLargest && rho > largestRho) {
+            largestRho = rho;
+            largestRow = row;
+            System.arraycopy(gradient, 0, largestGrad, 0, p);
         }
     }
 
@@ -142,6 +194,12 @@ public final class NormalEquations {
         weightComp += Math.abs(weightSum) >= Math.abs(v) ? (weightSum - t) + v : (v - t) + weightSum;
         weightSum = t;
         rows += other.rows;
+        if (other.trackLargest && other.largestRow >= 0) {
+            if (!trackLargest) {
+                trackingLargestRow();
+            }
+            offerLargest(other.largestRho, other.largestRow, other.largestGrad);
+        }
         if (other.series != null) {
             if (series == null) {
                 series = other.series.emptyLike();
@@ -406,6 +464,14 @@ public final class NormalEquations {
             series.copyFrom(other.series);
         } else if (series != null) {
             series.reset();
+        }
+        if (other.trackLargest) {
+            if (!trackLargest) {
+                trackingLargestRow();
+            }
+            largestRho = other.largestRho;
+            largestRow = other.largestRow;
+            System.arraycopy(other.largestGrad, 0, largestGrad, 0, p);
         }
     }
 

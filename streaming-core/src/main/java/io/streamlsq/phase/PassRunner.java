@@ -84,7 +84,19 @@ final class PassRunner {
      * One pass over a sample (the warmup's): counts row evaluations, not full passes, and tells no listener.
      */
     PassResult runSample(DataSource sample, double[] theta, EvalLevel level) throws IOException {
-        PassResult result = executor.run(PassRequest.full(sample, columns, evaluators, theta, level, null));
+        return runSample(sample, theta, level, false);
+    }
+
+    /**
+     * One pass over a sample; with {@code trackLargest} its sums also keep the row with the largest ρ and its gradient
+     * ({@link NormalEquations#trackingLargestRow()}).
+     */
+    PassResult runSample(DataSource sample, double[] theta, EvalLevel level, boolean trackLargest) throws IOException {
+        NormalEquations initial = NormalEquations.empty(state.freeCount());
+        if (trackLargest) {
+            initial.trackingLargestRow();
+        }
+        PassResult result = executor.run(new PassRequest(sample, columns, evaluators, theta, level, 0, initial, null));
         state.rowsEvaluated += result.sums().rows();
         result = withExtraRows(result, theta, sample.rowCount());
         if (result.nonFinite() != null && result.nonFinite().isDataProblem()) {

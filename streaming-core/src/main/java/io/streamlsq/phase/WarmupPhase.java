@@ -202,7 +202,10 @@ final class WarmupPhase implements Phase {
         s.theta = external(best.q);
         s.q = null;
         s.current = null;
-        s.warmupOutcome = outcome;
+        s.warmupOutcome = o.maxWeight() > 0
+                ? outcome + "; its loss had sheap's max-residual term " + o.maxWeight() + " * max rho_i, which the"
+                        + " Gauss-Newton passes do not"
+                : outcome;
         return iterations;
     }
 
@@ -374,8 +377,9 @@ final class WarmupPhase implements Phase {
 
     /** Loss and gradient at q over the sample, or null when the model is not finite there. */
     private Point evaluate(double[] q) throws IOException {
+        boolean max = o.maxWeight() > 0 && !full;
         PassResult r = full ? passes.run(NAME, external(q), EvalLevel.GRADIENT)
-                : passes.runSample(sample, external(q), EvalLevel.GRADIENT);
+                : passes.runSample(sample, external(q), EvalLevel.GRADIENT, max);
         if (!r.isFinite() || r.sums().rows() == 0) {
             return null;
         }
@@ -384,7 +388,20 @@ final class WarmupPhase implements Phase {
         for (int j = 0; j < g.length; j++) {
             g[j] = 2 * s.scaling.scale(s.free[j]) * r.sums().jtr(j) / n;
         }
-        return new Point(q, 2 * r.sums().cost() / n, g);
+        double loss = 2 * r.sums().cost() / n;
+        if (max) {
+            // sheap's max_weight term: α·max ρ_i, with the subgradient of the largest row's ρ
+            if (r.sums().largestRow() < 0) {
+                throw new IllegalStateException("the pass executor did not keep the largest row of the warmup's sample:"
+                        + " the max-residual term needs the local engine");
+            }
+            loss += o.maxWeight() * r.sums().largestRho();
+            double[] lg = r.sums().largestGradient();
+            for (int j = 0; j < g.length; j++) {
+                g[j] += o.maxWeight() * s.scaling.scale(s.free[j]) * lg[j];
+            }
+        }
+        return new Point(q, loss, g);
     }
 
     /** −H·g by the two-loop recursion; the first direction has unit length. */
