@@ -113,7 +113,7 @@ public final class FitPlots {
     static XYChart fitChart(FitProblem problem, FitResult result, PlotSample s, long rows) {
         List<String> vars = s.variables();
         String var = vars.isEmpty() ? "row" : vars.get(0);
-        String title = "Data and model: " + shorten(problem.model().describe(), 60) + " " + sampleNote(s, rows);
+        String title = "Data and model: " + shorten(problem.model().describe(), 45) + " " + sampleNote(s, rows);
         if (vars.size() > 1) {
             title = "Data and model against " + var + ", the first of " + String.join(", ", vars) + " " + sampleNote(s, rows);
         }
