@@ -15,7 +15,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
 
-/** seeds-others §2 acceptance tests T2.6 and T2.8 as they apply to our parameter layer (issue 16). */
+/** seeds-others §2 acceptance tests T2.1, T2.6 and T2.8 as they apply to our parameter layer (issue 16). */
 class SheapParameterTest {
 
     /** T2.6: y = a·x, true a = 0.5, lower bound 0, started on the bound: the fit leaves it and reaches a. */
@@ -39,6 +39,58 @@ class SheapParameterTest {
         FitResult r = Fits.fit(p);
         assertTrue(r.termination() instanceof Termination.Converged, r.termination().toString());
         assertEquals(0.5, r.value("a"), 1e-8);
+    }
+
+    /**
+     * T2.1 as it applies to us: bounds are not transforms (sheap's logistic/softplus/square maps) but an affine scaling
+     * θ = offset + scale·q plus projection. For the boxes (0, 10), (1, ∞) and (−∞, 5), under every scaling strategy,
+     * θ → q → θ round-trips interior values to 1e-15 of max(|θ|, |offset|, scale) (the affine map's rounding), a value
+     * on a bound comes back on it within that, and a fit pressed against a bound ends exactly on it (projection: no
+     * clip of 1e-6·range as sheap's logistic has, and no zero slope at the bound as its square maps have: T2.6).
+     */
+    @Test
+    void boundsRoundTripAndAnActiveBoundIsHeldExactly() {
+        double[][] boxes = {{0, 10}, {1, Double.POSITIVE_INFINITY}, {Double.NEGATIVE_INFINITY, 5}};
+        Random rnd = new Random(21);
+        for (io.streamlsq.scale.ScalingStrategy strategy : io.streamlsq.scale.ScalingStrategy.values()) {
+            for (double[] box : boxes) {
+                double lo = box[0];
+                double hi = box[1];
+                double p0 = Double.isFinite(lo) ? lo + 0.7 : hi - 0.7;
+                io.streamlsq.scale.ParameterScaling sc = io.streamlsq.scale.ParameterScaling.create(strategy,
+                        new double[] {p0}, new double[] {lo}, new double[] {hi});
+                double tol = 1e-15 * Math.max(Math.abs(sc.offset(0)), sc.scale(0));
+                for (int t = 0; t < 1_000; t++) {
+                    double theta = Double.isFinite(lo) && Double.isFinite(hi) ? lo + (hi - lo) * rnd.nextDouble()
+                            : Double.isFinite(lo) ? lo + Math.exp(8 * rnd.nextGaussian()) : hi - Math.exp(8 * rnd.nextGaussian());
+                    double back = sc.toExternal(sc.toInternal(new double[] {theta}))[0];
+                    assertEquals(theta, back, 4 * Math.max(tol, 1e-15 * Math.abs(theta)), strategy + " " + lo + ".." + hi);
+                }
+                for (double bound : box) {
+                    if (Double.isFinite(bound)) {
+                        double back = sc.toExternal(sc.toInternal(new double[] {bound}))[0];
+                        assertEquals(bound, back, 4 * Math.max(tol, 1e-15 * Math.abs(bound)), strategy + " bound " + bound);
+                    }
+                }
+            }
+        }
+        // y = a·x with the truth 0.5 outside the box [0.1, 0.3]: the fit ends on 0.3 exactly
+        int n = 100;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = 0.1 + i * 0.05;
+            y[i] = 0.5 * x[i];
+        }
+        RowModel m = new RowModel(List.of("a"), List.of("x"), "a*x", (v, b, g) -> {
+            if (g != null) {
+                g[0] = v[0];
+            }
+            return b[0] * v[0];
+        });
+        FitResult r = Fits.fit(FitProblem.builder(m, InMemoryDataSource.ofXY(x, y, 64)).bind("x", "x").y("y")
+                .initial(0.2).bounds("a", 0.1, 0.3).build());
+        assertEquals(0.3, r.value("a"), 0.0, r.briefReport());
     }
 
     /**
