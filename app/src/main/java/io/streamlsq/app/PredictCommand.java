@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
                 + " values; C: the result's covariance), lower and upper = model -/+ t * model_stderr (t: Student's"
                 + " quantile at --level with the fit's degrees of freedom).%n",
             "The output is written to a temporary file and renamed over --out (an existing file is replaced, as with"
-                + " lsq fit --out). Exit codes: 0 written, 2 bad usage or bad input, 1 the file could not be written."},
+                + " lsq fit --out). Exit codes: 0 written; 2 bad usage or bad input (checked before any row is"
+                + " written: the result, the columns, the output's format and place); 1 no space left on device."},
         footer = {"", "Examples:",
             "  lsq fit --data decay.csv --model \"a*exp(-b*x)+c\" --p0 a=1,b=0.5,c=0 --out result.json",
             "  lsq predict --result result.json --data decay.csv --out pred.parquet",
