@@ -168,6 +168,21 @@ class SparkPassExecutorTest {
         assertSameBits(localQr, onSpark(plain, qr, "local[2]", 7), "QR path");
     }
 
+    /**
+     * Curvature and smoothness terms: each chunk outcome carries its residual-series halo, and the driver's
+     * chunk-ordered merge adds the seam rows, so Spark gives the local engine's bits with 3 partitions.
+     */
+    @Test
+    @Order(4)
+    void seriesTermsGiveTheLocalEnginesBits() throws IOException {
+        Function<DataSource, FitProblem> p = source -> problem(Loss.linear(), false).apply(source).toBuilder()
+                .seriesTerms(40.0, 3.0).build();
+        FitResult local = local(p, FitOptions.defaults(), 2);
+        assertTrue(local.cost() > local(problem(Loss.linear(), false), FitOptions.defaults(), 2).cost(),
+                "the terms add to the cost");
+        assertSameBits(local, onSpark(p, FitOptions.defaults(), "local[2]", 3), "series terms");
+    }
+
     /** A NaN in the file: refused with the local engine's row and column, or skipped and counted as locally. */
     @Test
     @Order(5)
