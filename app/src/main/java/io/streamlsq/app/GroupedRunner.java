@@ -171,10 +171,13 @@ final class GroupedRunner {
     }
 
     private static void refuseOthers(Settings s) {
-        for (String k : List.of("global", "schedule", "metrics-file", "search")) {
+        // settings of the streaming fit that the per-group fit does not have: refused rather than silently ignored
+        for (String k : List.of("global", "search", "schedule", "metrics-file", "curvature", "smoothness",
+                "warmup-max-weight", "warmup-sample-rows", "plot", "scaling", "solver", "no-presolve", "max-time",
+                "checkpoint-chunks")) {
             if (s.raw(k) != null) {
-                throw new UsageException("--" + k + " is not available with --group-by (grouped fits are small local fits;"
-                        + " docs/grouped-fits.md)");
+                throw new UsageException("--" + k + " is not available with --group-by (each group is a small in-memory"
+                        + " fit; docs/grouped-fits.md lists what it offers)");
             }
         }
         if (FitCommand.sparkEngine(s)) {

@@ -262,6 +262,29 @@ class GroupedFitTest {
         assertSameBits(whole, first);
     }
 
+    /** The Adam warmup moves the start, not the minimum; its results do not depend on the threads either. */
+    @Test
+    void theWarmupReachesTheSameMinimumWithTheSameBitsOnAnyThreads() throws IOException {
+        Spectra s = new Spectra(300, 60, 12, 0);
+        FitProblem problem = problem(s.source(1000), true);
+        List<GroupResult> plain = run(new GroupedFit(problem, "id", GroupStarts.shared(problem),
+                GroupedOptions.defaults()), 1, 0);
+        GroupedFit warm = new GroupedFit(problem, "id", GroupStarts.shared(problem),
+                GroupedOptions.defaults().withWarmup(50, 1e-2));
+        List<GroupResult> one = run(warm, 1, 0);
+        assertSameBits(one, run(warm, 3, 0));
+        int moved = 0;
+        for (int g = 0; g < s.groups; g++) {
+            GroupResult a = plain.get(g);
+            GroupResult b = one.get(g);
+            assertEquals(GroupStatus.CONVERGED, b.status(), b.toString());
+            assertEquals(a.cost(), b.cost(), 1e-12 * a.cost(), "group " + g);
+            assertTrue(b.evaluations() > 50, "the 50 warmup steps count as evaluations: " + b);
+            moved += b.iterations() < a.iterations() ? 1 : 0;
+        }
+        assertTrue(moved > 0, "from a better start some groups need fewer Levenberg-Marquardt steps");
+    }
+
     /** In the steady state (buffers grown) a fit allocates nothing: measured on this thread's allocation counter. */
     @Test
     void aConvergedFitAllocatesNothingOnceTheBuffersHaveGrown() {
