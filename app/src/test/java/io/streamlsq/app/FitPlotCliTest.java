@@ -21,7 +21,7 @@ class FitPlotCliTest {
     @Test
     void fitWritesFourPngsAndTheResultFirst() throws IOException {
         Path data = dir.resolve("decay.csv");
-        assertEquals(0, Run.of("gen", "decay", "--rows", "20000", "--out", data.toString()).code());
+        assertEquals(0, Run.of("gen", "decay", "--rows", "5000", "--out", data.toString()).code());
         Path plots = dir.resolve("plots");
         Path out = dir.resolve("r.json");
         Run r = Run.of("fit", "--data", data.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0",
@@ -37,6 +37,28 @@ class FitPlotCliTest {
         }
         try (var files = Files.list(plots)) {
             assertEquals(4, files.count(), "only the four plots (no temporary file left)");
+        }
+    }
+
+    @Test
+    void aStoppedFitPlotsAndResumeKeepsThePlotDirectory() throws IOException {
+        Path data = dir.resolve("decay.csv");
+        assertEquals(0, Run.of("gen", "decay", "--rows", "5000", "--out", data.toString()).code());
+        Path plots = dir.resolve("plots");
+        Path ck = dir.resolve("ck");
+        Run stopped = Run.fitDecay(data.toString(), "--plot", plots.toString(), "--checkpoint-dir", ck.toString(),
+                "--max-passes", "2", "--no-presolve");
+        assertEquals(3, stopped.code(), stopped.err()); // max_passes: the plots of the point reached are written
+        assertTrue(Files.exists(plots.resolve("cost.png")));
+        for (String name : List.of("fit.png", "residuals.png", "residual-histogram.png", "cost.png")) {
+            Files.delete(plots.resolve(name));
+        }
+        Run resumed = Run.of("resume", ck.toString(), "--max-passes", "100", "--quiet");
+        assertEquals(0, resumed.code(), resumed.err());
+        for (String name : List.of("fit.png", "residuals.png", "residual-histogram.png", "cost.png")) {
+            BufferedImage img = ImageIO.read(plots.resolve(name).toFile());
+            assertNotNull(img, name + " after lsq resume");
+            assertEquals(800, img.getWidth(), name);
         }
     }
 

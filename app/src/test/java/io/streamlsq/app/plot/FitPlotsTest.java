@@ -116,7 +116,7 @@ class FitPlotsTest {
 
     @Test
     void fourPngsOfTheFixedSizeAndASampleOfEvenlySpacedChunksEachReadOnce() throws IOException {
-        CountingSource source = new CountingSource(decay(300_000, 1_000), false); // 300 chunks
+        CountingSource source = new CountingSource(decay(60_000, 200), false); // 300 chunks
         FitProblem problem = problem(source);
         CostHistory history = new CostHistory();
         FitResult result = Fits.fit(problem, FitOptions.defaults(), PassExecutor.sequential(), history);
@@ -137,19 +137,19 @@ class FitPlotsTest {
             assertEquals(800, img.getWidth());
             assertEquals(500, img.getHeight());
         }
-        // 100 of the 300 chunks, every third one, each once: 100 000 rows read, 10 000 kept
+        // 100 of the 300 chunks, every third one, each once: 20 000 rows read, 10 000 kept
         assertEquals(PlotSample.MAX_CHUNKS, source.reads.size(), source.reads.keySet().toString());
         assertTrue(source.reads.values().stream().allMatch(n -> n == 1), source.reads.toString());
         long k = 0;
         for (long index : source.reads.keySet()) {
             assertEquals(3 * k++, index, "chunks read: " + source.reads.keySet());
         }
-        assertEquals(100_000, source.rows.get());
+        assertEquals(20_000, source.rows.get());
         PlotSample s = PlotSample.read(problem, result.values(), result.rows());
         assertEquals(PlotSample.MAX_ROWS, s.rows());
-        // within a chunk, 100 of its 1000 rows, every tenth
-        assertEquals(10.0 * 10 / 300_000, s.x(0)[1] - s.x(0)[0], 1e-12);
-        assertEquals(10.0 * 3_000 / 300_000, s.x(0)[100], 1e-12); // the first row of chunk 3
+        // within a chunk, 100 of its 200 rows, every second
+        assertEquals(10.0 * 2 / 60_000, s.x(0)[1] - s.x(0)[0], 1e-12);
+        assertEquals(10.0 * 600 / 60_000, s.x(0)[100], 1e-12); // the first row of chunk 3
         for (int i = 0; i < s.rows(); i++) {
             double f = result.values()[0] * Math.exp(-result.values()[1] * s.x(0)[i]) + result.values()[2];
             assertEquals(f, s.values()[i], 1e-13 * Math.abs(f));
