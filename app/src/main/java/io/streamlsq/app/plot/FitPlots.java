@@ -134,7 +134,7 @@ public final class FitPlots {
             m.setLineColor(MODEL);
         } else {
             XYSeries m = c.addSeries("model at each row", x, finiteOrZero(s.values()));
-            m.setMarkerColor(MODEL);
+            m.setMarkerColor(new Color(214, 39, 40, 70)); // translucent: the data must show through
         }
         c.getSeriesMap().values().iterator().next().setMarkerColor(DATA);
         return c;
