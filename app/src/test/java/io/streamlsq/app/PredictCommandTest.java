@@ -74,7 +74,7 @@ class PredictCommandTest {
             }
         }
         assertEquals(2997, r.get("dof").asLong());
-        for (String ext : List.of("csv", "parquet", "arrow")) {
+        for (String ext : List.of("csv", "parquet", "arrow", "arrows")) {
             Path out = dir.resolve("pred." + ext);
             Run p = Run.of("predict", "--result", result.toString(), "--data", data.toString(), "--out", out.toString(),
                     "--level", "0.9");
@@ -125,6 +125,23 @@ class PredictCommandTest {
         JsonNode params = JSON.readTree(result.toFile()).get("params");
         double f = params.get("a").asDouble() * Math.exp(-params.get("b").asDouble() * 0.5) + params.get("c").asDouble();
         assertEquals(f, Double.parseDouble(lines.get(2).split(",")[1]), 1e-14 * f);
+    }
+
+    @Test
+    void xAndYRebindTheColumns() throws IOException {
+        Path renamed = dir.resolve("renamed.csv");
+        Files.writeString(renamed, "t,obs\n0.5,2\n1.5,1\n");
+        Path out = dir.resolve("renamed-pred.csv");
+        Run p = Run.of("predict", "--result", result.toString(), "--data", renamed.toString(), "--out", out.toString(),
+                "--x", "u=t", "--y", "obs");
+        assertEquals(0, p.code(), p.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals("t,obs,model,residual", lines.get(0));
+        JsonNode params = JSON.readTree(result.toFile()).get("params");
+        double f = params.get("a").asDouble() * Math.exp(-params.get("b").asDouble() * 1.5) + params.get("c").asDouble();
+        String[] row = lines.get(2).split(",");
+        assertEquals(f, Double.parseDouble(row[2]), 1e-14 * f);
+        assertEquals(1 - f, Double.parseDouble(row[3]), 1e-14 * f);
     }
 
     @Test
@@ -218,6 +235,8 @@ class PredictCommandTest {
         try (BufferAllocator allocator = new RootAllocator(1L << 30)) {
             DataSource s = name.endsWith(".csv") ? new CsvDataSource(file, 1000, InvalidRows.REFUSE)
                     : name.endsWith(".parquet") ? ParquetDataSource.open(file, InvalidRows.REFUSE, 1000)
+                    : name.endsWith(".arrows") ? io.streamlsq.arrow.ArrowStreamDataSource.open(file, allocator,
+                            InvalidRows.REFUSE, 1000)
                     : ArrowFileDataSource.open(file, allocator, InvalidRows.REFUSE, 1000);
             try (s) {
                 List<List<Double>> v = new ArrayList<>();
