@@ -7,6 +7,7 @@ import io.streamlsq.csv.CsvWriter;
 import io.streamlsq.data.DataSource;
 import io.streamlsq.data.InvalidRows;
 import io.streamlsq.expr.ExpressionModel;
+import io.streamlsq.hdf5.Hdf5DataSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,8 +94,16 @@ final class PredictCommand implements Callable<Integer> {
         double quantile = withBand ? studentQuantile(p, fit.dof()) : Double.NaN;
         int chunk = chunkRows == null ? 65_536 : (int) Math.min(FitCommand.MAX_CHUNK_ROWS,
                 Math.max(1, Cli.parseCount("--chunk-rows", chunkRows)));
-        String yColumn = noResiduals ? null : (y != null ? y : fit.yColumn());
+        boolean hdf5 = !data.startsWith("synthetic:") && DataSpecs.format(data, "--data").equals("h5");
+        String xSpec = hdf5 && x != null ? hdf5Paths(x) : x;
+        String yColumn = noResiduals ? null : (y != null ? (hdf5 ? Hdf5DataSource.normalize(y) : y) : fit.yColumn());
+        // an HDF5 file has no table of columns: it opens the datasets named here
         List<String> wanted = new ArrayList<>(fit.variableColumns().values());
+        if (xSpec != null) {
+            for (String item : xSpec.split(",")) {
+                wanted.add(item.contains("=") ? item.substring(item.indexOf('=') + 1).trim() : item.trim());
+            }
+        }
         if (yColumn != null) {
             wanted.add(yColumn);
         }
@@ -104,7 +113,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         try (LazyAllocator allocator = new LazyAllocator(512L << 20);
                 DataSource source = DataSpecs.open(data, chunk, allocator, InvalidRows.REFUSE, wanted)) {
-            List<String> varColumns = columns(fit, source);
+            List<String> varColumns = columns(fit, source, xSpec);
             if (yColumn != null && !source.columnNames().contains(yColumn)) {
                 throw new UsageException("the response column '" + yColumn + "' (" + (y != null ? "--y" : "the fit's y, in "
                         + result) + ") is not a column of " + source.describe() + " (columns: "
@@ -154,9 +163,9 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** The variables' columns: --x, else the result's; each must be a column of the data. */
-    private List<String> columns(SavedFit fit, DataSource source) {
+    private List<String> columns(SavedFit fit, DataSource source, String xSpec) {
         List<String> vars = new ArrayList<>(fit.variableColumns().keySet());
-        Map<String, String> bound = x != null ? FitCommand.bindColumns(x, vars, source) : fit.variableColumns();
+        Map<String, String> bound = xSpec != null ? FitCommand.bindColumns(xSpec, vars, source) : fit.variableColumns();
         List<String> cols = new ArrayList<>();
         for (String v : vars) {
             String c = bound.get(v);
@@ -169,6 +178,17 @@ final class PredictCommand implements Callable<Integer> {
             cols.add(c);
         }
         return cols;
+    }
+
+    /** HDF5 dataset paths with a leading slash in an --x spec ({@code x=data/x} reads {@code /data/x}). */
+    private static String hdf5Paths(String spec) {
+        List<String> items = new ArrayList<>();
+        for (String item : spec.split(",")) {
+            int eq = item.indexOf('=');
+            items.add(eq >= 0 ? item.substring(0, eq).trim() + "=" + Hdf5DataSource.normalize(item.substring(eq + 1).trim())
+                    : Hdf5DataSource.normalize(item.trim()));
+        }
+        return String.join(",", items);
     }
 
     /** The covariance for the band; refused when the fit could not estimate it. */

@@ -145,6 +145,32 @@ class PredictCommandTest {
     }
 
     @Test
+    void anHdf5FitIsPredictedFromItsDatasetPathsOrRebound() throws IOException {
+        Path h5 = io.streamlsq.testkit.SharedFiles.root().resolve("data").resolve("decay-h5py.h5");
+        Path r = dir.resolve("h5.json");
+        Run fit = Run.of("fit", "--data", h5.toString(), "--model", "a*exp(-b*x)+c", "--p0", "a=1,b=0.5,c=0", "--x",
+                "/data/x", "--y", "data/y", "--quiet", "--out", r.toString());
+        assertEquals(0, fit.code(), fit.err());
+        JsonNode params = JSON.readTree(r.toFile()).get("params");
+        for (String[] extra : List.of(new String[0], new String[] {"--x", "x=data/x", "--y", "data/y"})) {
+            Path out = dir.resolve("h5-pred" + extra.length + ".csv");
+            List<String> args = new ArrayList<>(List.of("predict", "--result", r.toString(), "--data", h5.toString(),
+                    "--out", out.toString()));
+            args.addAll(List.of(extra));
+            Run p = Run.of(args.toArray(String[]::new));
+            assertEquals(0, p.code(), p.err());
+            double[][] t = readBack(out, List.of("/data/x", "/data/y", "model", "residual"));
+            assertEquals(100_000, t[0].length);
+            for (int i = 0; i < t[0].length; i += 997) {
+                double f = params.get("a").asDouble() * Math.exp(-params.get("b").asDouble() * t[0][i])
+                        + params.get("c").asDouble();
+                assertEquals(f, t[2][i], 1e-13 * Math.abs(f), "row " + i);
+                assertEquals(t[1][i] - f, t[3][i], 1e-13 * Math.abs(f), "row " + i);
+            }
+        }
+    }
+
+    @Test
     void refusals() throws IOException {
         // a data file without the bound column
         Path other = dir.resolve("other.csv");
