@@ -24,7 +24,8 @@ import java.util.List;
  *       {@link #MAX_ROWS} rows.
  * </ul>
  *
- * <p>Holds {@code (variables + 3) × MAX_ROWS} doubles at most, whatever the size of the data.
+ * <p>Holds at most {@code (2 × variables + 4) × MAX_ROWS} doubles (the read buffers and the sample's arrays), whatever
+ * the size of the data.
  */
 public final class PlotSample {
     /** Most rows a sample holds. */
