@@ -63,12 +63,15 @@ public final class FitPlots {
      * @param result the fit's result
      * @param costs the accepted iterations, oldest first ({@link CostHistory#costs()}); may be empty
      * @return the paths written, in the order of {@link #FILES}
-     * @throws IOException if the data cannot be read or a file cannot be written
+     * @throws IOException if the data cannot be read (or has no rows) or a file cannot be written
      */
     public static List<Path> write(FitProblem problem, FitResult result, List<IterationCost> costs, Path dir)
             throws IOException {
         headless();
         PlotSample sample = PlotSample.read(problem, result.values(), result.rows());
+        if (sample.rows() == 0) {
+            throw new IOException(problem.source().describe() + " gave no rows to plot");
+        }
         long rows = result.rows();
         Files.createDirectories(dir);
         List<XYChart> charts = List.of(fitChart(problem, result, sample, rows), residualChart(sample, rows),
