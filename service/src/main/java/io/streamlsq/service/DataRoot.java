@@ -26,47 +26,47 @@ final class DataRoot {
     }
 
     /**
-     * The real path of the data file {@code spec} names, relative to the root; {@code synthetic:} specs (rows made
-     * on the fly, no file) are returned as they are.
+     * The real path of the file that setting {@code key} ({@code data}, {@code p0-table}) names as {@code spec},
+     * relative to the root; {@code synthetic:} data (rows made on the fly, no file) is returned as it is.
      */
-    String resolve(String spec) {
-        if (spec.startsWith("synthetic:")) {
+    String resolve(String key, String spec) {
+        if (key.equals("data") && spec.startsWith("synthetic:")) {
             return spec;
         }
         if (spec.isBlank() || spec.indexOf('\0') >= 0) {
-            throw new ApiException(400, "data = '" + spec.replace("\0", "\\0") + "': not a file name");
+            throw new ApiException(400, key + " = '" + spec.replace("\0", "\\0") + "': not a file name");
         }
         Path p;
         try {
             p = Path.of(spec);
         } catch (InvalidPathException e) {
-            throw new ApiException(400, "data = '" + spec + "': not a file name (" + e.getReason() + ")");
+            throw new ApiException(400, key + " = '" + spec + "': not a file name (" + e.getReason() + ")");
         }
         if (p.isAbsolute() || spec.startsWith("/") || spec.startsWith("\\")) {
-            throw new ApiException(400, "data = '" + spec + "' is an absolute path; data paths are relative to the data"
+            throw new ApiException(400, key + " = '" + spec + "' is an absolute path; data paths are relative to the data"
                     + " root");
         }
         for (Path part : p) {
             if (part.toString().equals("..")) {
-                throw new ApiException(400, "data = '" + spec + "' has a '..' part; data paths must stay under the data"
+                throw new ApiException(400, key + " = '" + spec + "' has a '..' part; data paths must stay under the data"
                         + " root");
             }
         }
         Path resolved = root.resolve(p).normalize();
         if (!resolved.startsWith(root)) {
-            throw new ApiException(400, "data = '" + spec + "' leaves the data root");
+            throw new ApiException(400, key + " = '" + spec + "' leaves the data root");
         }
         Path real;
         try {
             real = resolved.toRealPath();
         } catch (IOException e) {
-            throw new ApiException(400, "data = '" + spec + "': no such file under the data root");
+            throw new ApiException(400, key + " = '" + spec + "': no such file under the data root");
         }
         if (!real.startsWith(root)) {
-            throw new ApiException(403, "data = '" + spec + "' resolves (through a symbolic link) outside the data root");
+            throw new ApiException(403, key + " = '" + spec + "' resolves (through a symbolic link) outside the data root");
         }
         if (!Files.isRegularFile(real)) {
-            throw new ApiException(400, "data = '" + spec + "' is not a regular file");
+            throw new ApiException(400, key + " = '" + spec + "' is not a regular file");
         }
         return real.toString();
     }

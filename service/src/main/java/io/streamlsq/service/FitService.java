@@ -7,7 +7,6 @@ import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +65,7 @@ public final class FitService implements AutoCloseable {
             cfg.routes.get("/api/jobs/{id}", ctx -> json(ctx, 200, detail(jobs.get(ctx.pathParam("id")))));
             cfg.routes.get("/api/jobs/{id}/result", this::result);
             cfg.routes.get("/api/jobs/{id}/report", this::report);
+            cfg.routes.get("/api/jobs/{id}/plots/{name}", this::plot);
             cfg.routes.before("/api/jobs/{id}/events", ctx -> jobs.get(ctx.pathParam("id")));
             cfg.routes.sse("/api/jobs/{id}/events", this::events);
             cfg.routes.delete("/api/jobs/{id}", ctx -> {
@@ -167,6 +167,21 @@ public final class FitService implements AutoCloseable {
         ctx.contentType("text/plain; charset=utf-8").result(Files.readAllBytes(j.reportFile()));
     }
 
+    /** A plot of a finished job (FitPlots' PNG files, written by the fit into the job's directory). */
+    private void plot(Context ctx) throws IOException {
+        Job j = jobs.get(ctx.pathParam("id"));
+        String name = ctx.pathParam("name");
+        if (!io.streamlsq.app.plot.FitPlots.FILES.contains(name)) {
+            throw new ApiException(404, "no plot '" + name + "'; plots: " + String.join(", ",
+                    io.streamlsq.app.plot.FitPlots.FILES));
+        }
+        Path f = j.plotDir().resolve(name);
+        if (!Files.isRegularFile(f)) {
+            throw new ApiException(404, "job " + j.id + " has no plot " + name + " (status " + j.status().text() + ")");
+        }
+        ctx.contentType("image/png").result(Files.readAllBytes(f));
+    }
+
     /**
      * Server-sent events of one job: a "status" event with the job as GET /api/jobs/{id} shows it, then "phase",
      * "progress" (at most ten a second) and "iteration" events while it runs, and a last "status" event when it ends
@@ -250,9 +265,5 @@ public final class FitService implements AutoCloseable {
     /** For tests and main: the configured jobs. */
     Jobs jobs() {
         return jobs;
-    }
-
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

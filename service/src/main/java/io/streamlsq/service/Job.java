@@ -192,6 +192,13 @@ final class Job {
             m.put("progress", 1.0);
         }
         m.put("has_result", java.nio.file.Files.isRegularFile(resultFile()));
+        java.util.List<String> plots = new java.util.ArrayList<>();
+        for (String f : io.streamlsq.app.plot.FitPlots.FILES) {
+            if (java.nio.file.Files.isRegularFile(plotDir().resolve(f))) {
+                plots.add(f);
+            }
+        }
+        m.put("plots", plots);
         m.put("request", request);
         return m;
     }

@@ -27,9 +27,12 @@ final class JobRequests {
             "out", "the result is GET /api/jobs/ID/result",
             "metrics-file", "the service's metrics are GET /metrics",
             "checkpoint-dir", "every job checkpoints into its directory in the state directory",
+            "plot", "every job writes its plots into its directory: GET /api/jobs/ID/plots/NAME",
             "engine", "the service runs fits on its own threads (--engine local)",
             "spark-master", "the service runs fits on its own threads (--engine local)",
             "spark-partitions", "the service runs fits on its own threads (--engine local)");
+    /** Settings that name an input file: confined to the data root. */
+    static final List<String> PATHS = List.of("data", "p0-table");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -76,8 +79,8 @@ final class JobRequests {
                 throw new ApiException(400, "setting '" + k + "' is required");
             }
         }
-        for (String k : List.of("data", "model")) {
-            if (!(request.get(k) instanceof String)) {
+        for (String k : List.of("data", "model", "p0-table")) {
+            if (request.containsKey(k) && !(request.get(k) instanceof String)) {
                 throw new ApiException(400, "setting '" + k + "' must be a string, not " + request.get(k));
             }
         }
@@ -92,7 +95,11 @@ final class JobRequests {
         } catch (ExprException e) {
             throw new ApiException(400, "setting 'model': " + e.getMessage());
         }
-        dataRoot.resolve((String) request.get("data")); // refuses escapes now (resolved again for the settings)
+        for (String k : PATHS) {
+            if (request.get(k) != null) {
+                dataRoot.resolve(k, (String) request.get(k)); // refuses escapes now (resolved again for the settings)
+            }
+        }
         return request;
     }
 
@@ -118,7 +125,12 @@ final class JobRequests {
     /** The settings the job runs with: the request's, the data path resolved, outputs in {@code jobDir}. */
     Map<String, Object> settings(Map<String, Object> request, Path jobDir) {
         Map<String, Object> s = new LinkedHashMap<>(request);
-        s.put("data", dataRoot.resolve((String) request.get("data")));
+        for (String k : PATHS) {
+            if (request.get(k) != null) {
+                s.put(k, dataRoot.resolve(k, (String) request.get(k)));
+            }
+        }
+        s.put("plot", jobDir.resolve("plots").toString());
         s.put("checkpoint-dir", jobDir.resolve("checkpoints").toString());
         s.put("out", jobDir.resolve("result.json").toString());
         return s;

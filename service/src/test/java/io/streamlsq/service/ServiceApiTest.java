@@ -134,6 +134,16 @@ class ServiceApiTest {
         assertEquals(reference.get("correlation").toString(), result.get("correlation").toString());
         assertEquals(reference.get("passes").asLong(), result.get("passes").asLong());
 
+        // lsq fit --plot's files, written into the job's directory
+        assertEquals(io.streamlsq.app.plot.FitPlots.FILES, Http.JSON.convertValue(done.get("plots"), List.class));
+        HttpResponse<byte[]> png = Http.CLIENT.send(http.request("/api/jobs/" + id + "/plots/fit.png").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, png.statusCode());
+        assertEquals("image/png", png.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("PNG", new String(png.body(), 1, 3, StandardCharsets.US_ASCII));
+        assertError(404, "no plot 'job.json'", http.get("/api/jobs/" + id + "/plots/job.json"));
+        assertEquals(404, http.get("/api/jobs/" + id + "/plots/..%2Fjob.json").statusCode());
+
         HttpResponse<String> report = http.get("/api/jobs/" + id + "/report");
         assertEquals(200, report.statusCode());
         assertTrue(report.body().contains("a "), report.body());
@@ -244,8 +254,15 @@ class ServiceApiTest {
         for (String[] c : cases) {
             HttpResponse<String> r = http.post("/api/jobs", "{\"data\": " + Http.JSON.writeValueAsString(c[0]) + ", "
                     + DECAY + "}");
+            assertError(Integer.parseInt(c[1]), "data = '" + c[0] + "'", r);
             assertError(Integer.parseInt(c[1]), c[2], r);
+            // --p0-table names a file too: the same rule
+            r = http.post("/api/jobs", "{\"data\": \"decay.csv\", " + DECAY + ", \"p0_table\": "
+                    + Http.JSON.writeValueAsString(c[0]) + "}");
+            assertError(Integer.parseInt(c[1]), "p0-table = '" + c[0] + "'", r);
         }
+        assertError(400, "p0-table = 'synthetic:decay'", http.post("/api/jobs", "{\"data\": \"decay.csv\", " + DECAY
+                + ", \"p0_table\": \"synthetic:decay\"}"));
         // a link that stays inside the root is a file like any other
         String id = submit("{\"data\": \"inside.csv\", " + DECAY + "}");
         assertEquals("converged", http.await(id, Http::finished, 60).get("status").asText());
@@ -264,6 +281,8 @@ class ServiceApiTest {
                 "{\"data\": \"decay.csv\", " + DECAY + ", \"out\": \"/tmp/x.json\"}"));
         assertError(400, "setting 'checkpoint-dir' is not taken", http.post("/api/jobs",
                 "{\"data\": \"decay.csv\", " + DECAY + ", \"checkpoint_dir\": \"/tmp/ck\"}"));
+        assertError(400, "setting 'plot' is not taken", http.post("/api/jobs",
+                "{\"data\": \"decay.csv\", " + DECAY + ", \"plot\": \"/tmp/plots\"}"));
         assertError(400, "setting 'engine' is not taken", http.post("/api/jobs",
                 "{\"data\": \"decay.csv\", " + DECAY + ", \"engine\": \"spark\"}"));
         assertError(400, "setting 'p0' is required", http.post("/api/jobs",

@@ -27,8 +27,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The web page in a real browser (headless Chromium through chromedriver, Debian's chromium and chromium-driver,
  * which ./run-tests installs): the token is pasted, a job is submitted through the form, its live progress bar shows
- * rows/s while it runs and reaches 100 %, and the parameter table shows the result's values and standard errors. A
- * screenshot is kept at target/screenshots/service-page.png.
+ * rows/s while it runs and reaches 100 %, the parameter table shows the result's values and standard errors, and
+ * the four plots of {@code lsq fit --plot} load. A screenshot is kept at target/screenshots/service-page.png.
  */
 class ServicePageTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -48,7 +48,7 @@ class ServicePageTest {
             String token = Files.readString(state.resolve("token")).trim();
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toFile());
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1300");
+            options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1800");
             ChromeDriverService driverService = new ChromeDriverService.Builder()
                     .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
             ChromeDriver browser = new ChromeDriver(driverService, options);
@@ -99,6 +99,14 @@ class ServicePageTest {
                 assertEquals(3, browser.findElements(By.cssSelector("#d-corr tbody tr")).size());
                 assertTrue(text(browser, "d-report").contains("gauss_newton"), text(browser, "d-report"));
                 assertTrue(text(browser, "d-cost-text").contains("accepted iterations"), text(browser, "d-cost-text"));
+                // the plots of lsq fit --plot, fetched with the token and shown as images of their size
+                new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> b.findElements(
+                        By.cssSelector("#d-plots img")).size() == io.streamlsq.app.plot.FitPlots.FILES.size()
+                        && b.findElements(By.cssSelector("#d-plots img")).stream().allMatch(i -> "800".equals(
+                        i.getDomProperty("naturalWidth"))));
+                List<String> shown = browser.findElements(By.cssSelector("#d-plots img")).stream()
+                        .map(i -> i.getDomAttribute("alt")).toList();
+                assertEquals(io.streamlsq.app.plot.FitPlots.FILES, shown);
 
                 File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
                 Path keep = Path.of("target", "screenshots", "service-page.png");
