@@ -227,7 +227,15 @@ class PredictCommandTest {
                 dir.resolve("i.csv").toString(), "--level", "95");
         assertEquals(2, level.code());
         assertTrue(level.err().contains("--level = 95.0 must be between 0 and 1"), level.err());
-        for (String name : List.of("m.csv", "n.csv", "p.txt", "f.csv", "g.csv", "h.csv", "i.csv")) {
+        // lsq demo's result has no model text
+        Path demo = dir.resolve("demo.json");
+        Run d = Run.of("demo", "--rows", "2000", "--out", demo.toString(), "--quiet");
+        assertEquals(0, d.code(), d.err());
+        Run fromDemo = Run.of("predict", "--result", demo.toString(), "--data", data.toString(), "--out",
+                dir.resolve("j.csv").toString());
+        assertEquals(2, fromDemo.code());
+        assertTrue(fromDemo.err().contains("has no 'model' text"), fromDemo.err());
+        for (String name : List.of("m.csv", "n.csv", "p.txt", "f.csv", "g.csv", "h.csv", "i.csv", "j.csv")) {
             assertFalse(Files.exists(dir.resolve(name)), name + " was written by a refused run");
         }
     }
