@@ -27,9 +27,10 @@ import java.util.concurrent.Future;
  * missing from a start table is refused the same way. A group that cannot be fitted (too few rows, non-finite data or
  * model output) is a result with status {@link GroupStatus#FAILED} and a message, and the run goes on.
  *
- * <p>Determinism: a group's result depends only on its rows, its start and box and the options, so the results do
- * not depend on the thread count. Memory: the buffers of {@code threads × groupsPerTask + 1} groups (each as large as
- * the largest group seen) and 16–32 bytes per distinct key for the contiguity check.
+ * <p>With several threads the caller reads the next wave of {@code threads × groupsPerTask} groups while the workers
+ * fit the previous one. Determinism: a group's result depends only on its rows, its start and box and the options, so
+ * the results do not depend on the thread count. Memory: the buffers of {@code 2 × threads × groupsPerTask + 1} groups
+ * (each as large as the largest group seen) and 16–32 bytes per distinct key for the contiguity check.
  */
 public final class GroupedFit {
     private final FitProblem problem;
@@ -130,6 +131,17 @@ public final class GroupedFit {
         }
     }
 
+    /** Up to threads × groupsPerTask groups fitted together. */
+    private static final class Wave {
+        final Buffer[] items;
+        int size;
+        List<Future<Void>> futures;
+
+        Wave(int capacity) {
+            items = new Buffer[capacity];
+        }
+    }
+
     private final class Run {
         final ExecutorService executor;
         final int threads;
@@ -138,10 +150,12 @@ public final class GroupedFit {
         final int nc;
         final int p;
         final GroupFitter[] fitters;
-        final Buffer[] wave;
         final ArrayDeque<Buffer> free = new ArrayDeque<>();
         final KeyIndex seen = new KeyIndex(1024);
-        int waveSize;
+        /** The wave being read, the wave being fitted (null when none), the other one. */
+        Wave filling;
+        Wave inFlight;
+        Wave spare;
         long groups;
         long converged;
         long singular;
@@ -167,7 +181,8 @@ public final class GroupedFit {
             for (int t = 0; t < threads; t++) {
                 fitters[t] = new GroupFitter(problem.model(), problem.isWeighted(), problem.loss(), fixed, columns, options);
             }
-            wave = new Buffer[threads * options.groupsPerTask()];
+            filling = new Wave(threads * options.groupsPerTask());
+            spare = new Wave(threads * options.groupsPerTask());
         }
 
         Buffer take() {
@@ -220,7 +235,12 @@ public final class GroupedFit {
                 complete(current);
             }
             if (!stopped) {
-                fitWave();
+                dispatch();
+            }
+            if (!stopped && inFlight != null) {
+                await(inFlight);
+                deliver(inFlight);
+                inFlight = null;
             }
             return new Summary(groups, converged, singular, maxEvaluations, failed, rows, Math.min(skip, index), stopped);
         }
@@ -230,54 +250,83 @@ public final class GroupedFit {
                 free.push(b);
                 return;
             }
-            wave[waveSize++] = b;
-            if (waveSize == wave.length) {
-                fitWave();
+            filling.items[filling.size++] = b;
+            if (filling.size == filling.items.length) {
+                dispatch();
             }
         }
 
-        void fitWave() throws IOException {
-            for (int i = 0; i < waveSize; i++) {
-                Buffer b = wave[i];
+        /**
+         * Hands the wave just read to the fitters. On one thread it is fitted and delivered at once; on several, the
+         * wave in flight is awaited and delivered first (input order), then this one is submitted and the caller goes
+         * on reading the next wave while the workers fit it.
+         */
+        void dispatch() throws IOException {
+            Wave w = filling;
+            if (w.size == 0) {
+                return;
+            }
+            for (int i = 0; i < w.size; i++) {
+                Buffer b = w.items[i];
                 starts.fill(b.result.key, b.initial, b.lower, b.upper);
             }
-            if (threads == 1 || waveSize == 1) {
-                for (int i = 0; i < waveSize; i++) {
-                    fit(fitters[0], wave[i]);
+            if (threads == 1) {
+                for (int i = 0; i < w.size; i++) {
+                    fit(fitters[0], w.items[i]);
                 }
-            } else {
-                List<Callable<Void>> tasks = new ArrayList<>(threads);
-                for (int t = 0; t < Math.min(threads, waveSize); t++) {
-                    final int first = t;
-                    tasks.add(() -> {
-                        for (int i = first; i < waveSize; i += threads) {
-                            fit(fitters[first], wave[i]);
-                        }
-                        return null;
-                    });
-                }
-                try {
-                    for (Future<Void> f : executor.invokeAll(tasks)) {
-                        f.get();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while fitting groups");
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    if (cause instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IOException(cause);
+                deliver(w);
+                return;
+            }
+            if (inFlight != null) {
+                await(inFlight);
+                deliver(inFlight);
+                spare = inFlight;
+                inFlight = null;
+                if (stopped) {
+                    release(w);
+                    return;
                 }
             }
-            int n = waveSize;
-            waveSize = 0;
-            for (int i = 0; i < n; i++) {
-                Buffer b = wave[i];
+            List<Future<Void>> futures = new ArrayList<>(threads);
+            for (int t = 0; t < Math.min(threads, w.size); t++) {
+                final int first = t;
+                futures.add(executor.submit((Callable<Void>) () -> {
+                    for (int i = first; i < w.size; i += threads) {
+                        fit(fitters[first], w.items[i]);
+                    }
+                    return null;
+                }));
+            }
+            w.futures = futures;
+            inFlight = w;
+            filling = spare;
+            spare = null;
+        }
+
+        void await(Wave w) throws IOException {
+            try {
+                for (Future<Void> f : w.futures) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while fitting groups");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IOException(cause);
+            }
+        }
+
+        /** The wave's results to the listener in input order (none once it asked to stop); its buffers back. */
+        void deliver(Wave w) throws IOException {
+            for (int i = 0; i < w.size; i++) {
+                Buffer b = w.items[i];
                 if (!stopped) {
                     GroupResult r = b.result;
                     groups++;
@@ -293,9 +342,17 @@ public final class GroupedFit {
                         stopped = true;
                     }
                 }
-                free.push(b);
-                wave[i] = null;
             }
+            release(w);
+        }
+
+        void release(Wave w) {
+            for (int i = 0; i < w.size; i++) {
+                free.push(w.items[i]);
+                w.items[i] = null;
+            }
+            w.size = 0;
+            w.futures = null;
         }
 
         private void fit(GroupFitter f, Buffer b) {
