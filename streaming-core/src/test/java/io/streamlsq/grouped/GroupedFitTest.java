@@ -225,6 +225,27 @@ class GroupedFitTest {
         assertTrue(e.getMessage().contains("group key 1084 has no row in the start table starts.csv"), e.getMessage());
     }
 
+    /** A fixed parameter with a start column is held at each group's own value; its error is 0. */
+    @Test
+    void aFixedParameterTakesEachGroupsValueFromTheTable() throws IOException {
+        Spectra s = new Spectra(50, 60, 6, 0);
+        FitProblem problem = problem(s.source(500), true).toBuilder().fix("w").build();
+        double[] keys = new double[s.groups];
+        double[] w = new double[s.groups];
+        for (int g = 0; g < s.groups; g++) {
+            keys[g] = s.keyOf(g);
+            w[g] = s.truth[g][2];
+        }
+        GroupStarts starts = GroupStarts.table(problem, "t", keys, Map.of("w", w), Map.of(), Map.of());
+        List<GroupResult> r = run(new GroupedFit(problem, "id", starts, GroupedOptions.defaults()), 2, 0);
+        for (int g = 0; g < s.groups; g++) {
+            assertEquals(w[g], r.get(g).values()[2], 0.0);
+            assertEquals(0.0, r.get(g).stderr()[2], 0.0);
+            assertEquals(GroupStatus.CONVERGED, r.get(g).status());
+            assertEquals(s.truth[g][1], r.get(g).values()[1], 8 * r.get(g).stderr()[1]);
+        }
+    }
+
     @Test
     void aBadStartTableIsRefusedWithEveryViolation() {
         Spectra s = new Spectra(3, 30, 4, 0);
