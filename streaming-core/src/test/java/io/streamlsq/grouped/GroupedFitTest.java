@@ -225,6 +225,24 @@ class GroupedFitTest {
         assertTrue(e.getMessage().contains("group key 1084 has no row in the start table starts.csv"), e.getMessage());
     }
 
+    /** A group that spends its evaluation budget reports its best point so far with status max_evaluations. */
+    @Test
+    void aSpentBudgetIsMaxEvaluationsWithTheBestPointSoFar() throws IOException {
+        Spectra s = new Spectra(20, 60, 7, 0);
+        FitProblem problem = problem(s.source(500), true);
+        List<GroupResult> r = run(new GroupedFit(problem, "id", GroupStarts.shared(problem),
+                GroupedOptions.defaults().withMaxEvaluations(3)), 2, 0);
+        List<GroupResult> full = run(new GroupedFit(problem, "id", GroupStarts.shared(problem),
+                GroupedOptions.defaults()), 2, 0);
+        for (int g = 0; g < s.groups; g++) {
+            GroupResult a = r.get(g);
+            assertEquals(GroupStatus.MAX_EVALUATIONS, a.status(), a.toString());
+            assertEquals(3, a.evaluations());
+            assertTrue(Double.isFinite(a.cost()) && a.cost() >= full.get(g).cost(), a.toString());
+            assertTrue(a.message().contains("maxEvaluations"), a.message());
+        }
+    }
+
     /** A fixed parameter with a start column is held at each group's own value; its error is 0. */
     @Test
     void aFixedParameterTakesEachGroupsValueFromTheTable() throws IOException {
