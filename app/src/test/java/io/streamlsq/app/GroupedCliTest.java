@@ -322,6 +322,57 @@ class GroupedCliTest {
         assertTrue(json.err().contains("name it .csv, .arrow or .parquet"), json.err());
     }
 
+    /**
+     * Ties, a penalty row and a robust loss act per group as in a single fit: each of three groups' row equals
+     * {@code lsq fit} on that group's rows alone with the same options (cost 1e-12, values 1e-7).
+     */
+    @Test
+    void tiesPenaltiesAndLossesActPerGroupAsInASingleFit() throws Exception {
+        Map<String, double[]> m = groups(8, 6);
+        Path csv = tmp.resolve("in.csv");
+        writeCsv(csv, m);
+        String[] same = {"--model", "a*exp(-b*x)+c", "--tie", "c=0.1*a", "--penalty", "(b-1)/0.5", "--loss", "soft_l1",
+            "--f-scale", "2", "--sigma", "sigma", "--p0", "a=1,b=1", "--quiet"};
+        Path out = tmp.resolve("res.csv");
+        List<String> args = new ArrayList<>(List.of("fit", "--data", csv.toString(), "--group-by", "id", "--out",
+                out.toString()));
+        args.addAll(List.of(same));
+        Run r = Run.of(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals("id,a,a_stderr,b,b_stderr,cost,ssr,rows,iterations,evaluations,status,message", lines.get(0));
+        for (int g : new int[] {0, 4, 7}) {
+            Map<String, double[]> one = new LinkedHashMap<>();
+            double[] id = m.get("id");
+            int from = 0;
+            while (id[from] != 10 * g) {
+                from++;
+            }
+            int to = from;
+            while (to < id.length && id[to] == 10 * g) {
+                to++;
+            }
+            for (Map.Entry<String, double[]> e : m.entrySet()) {
+                one.put(e.getKey(), java.util.Arrays.copyOfRange(e.getValue(), from, to));
+            }
+            Path single = tmp.resolve("g" + g + ".csv");
+            writeCsv(single, one);
+            Path json = tmp.resolve("g" + g + ".json");
+            List<String> a = new ArrayList<>(List.of("fit", "--data", single.toString(), "--out", json.toString()));
+            a.addAll(List.of(same));
+            Run s1 = Run.of(a.toArray(String[]::new));
+            assertEquals(0, s1.code(), s1.err());
+            com.fasterxml.jackson.databind.JsonNode j = KillResumeTest.JSON.readTree(json.toFile());
+            String[] f = lines.get(1 + g).split(",");
+            double cost = j.get("cost").asDouble();
+            assertEquals(cost, Double.parseDouble(f[5]), 1e-12 * cost, "group " + g + " cost");
+            assertEquals(j.get("params").get("a").asDouble(), Double.parseDouble(f[1]), 1e-7, "group " + g + " a");
+            assertEquals(j.get("params").get("b").asDouble(), Double.parseDouble(f[3]), 1e-7, "group " + g + " b");
+            assertEquals(j.get("stderr").get("b").asDouble(), Double.parseDouble(f[4]),
+                    1e-5 * j.get("stderr").get("b").asDouble(), "group " + g + " b's error");
+        }
+    }
+
     /** A sample of groups against scipy's least_squares (method lm, the same data and start). */
     @Test
     void groupsAgreeWithScipy() throws Exception {
