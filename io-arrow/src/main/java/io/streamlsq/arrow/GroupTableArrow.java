@@ -172,7 +172,12 @@ public final class GroupTableArrow implements GroupTableWriter {
             }
             long deadline = System.nanoTime() + 2_000_000_000L; // the native writer releases its schema on its own thread
             while (child.getAllocatedMemory() > 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
             List<Path> parts;
             try (Stream<Path> s = Files.list(dir)) {
