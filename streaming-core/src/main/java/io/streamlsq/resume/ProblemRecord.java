@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * What a checkpoint was written for: parameter names, the model (its {@code describe()}: the expression
- * text for expression models, the class otherwise), starting values, bounds, fixed mask, the options as
+ * text for expression models, the class otherwise; followed by {@code [curvature γ, smoothness δ]} when the cost has
+ * those terms), starting values, bounds, fixed mask, the options as
  * text and the data's fingerprint. A resume refuses a problem whose names, model or data differ.
  */
 public record ProblemRecord(List<String> names, String model, double[] initial, double[] lower, double[] upper,
@@ -24,8 +25,19 @@ public record ProblemRecord(List<String> names, String model, double[] initial, 
         for (int k = 0; k < fixed.length; k++) {
             fixed[k] = ps.get(k).fixed();
         }
-        return new ProblemRecord(problem.parameterNames(), problem.model().describe(), problem.initial(),
+        return new ProblemRecord(problem.parameterNames(), model(problem), problem.initial(),
                 problem.lower(), problem.upper(), fixed, options, fingerprint);
+    }
+
+    /**
+     * The model's {@code describe()}, with the curvature and smoothness terms when the problem has them: they are part
+     * of the cost the checkpoint's sums and point were made with (and a pass in progress carries the series' halo only
+     * with them), so a checkpoint resumes only the same terms, as it resumes only the same model.
+     */
+    private static String model(FitProblem problem) {
+        String m = problem.model().describe();
+        return problem.hasSeriesTerms() ? m + " [curvature " + problem.curvature() + ", smoothness "
+                + problem.smoothness() + "]" : m;
     }
 
     /**
