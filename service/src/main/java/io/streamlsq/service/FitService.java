@@ -88,11 +88,11 @@ public final class FitService implements AutoCloseable {
         Jobs jobs = new Jobs(new JobStore(c.stateDir()), c.maxJobs(), c.maxQueued(), log);
         FitService s = new FitService(c, tokens, tokenPath, jobs,
                 new JobRequests(root, c.maxModelChars(), Runtime.getRuntime().availableProcessors()));
+        int recovered = jobs.recover(); // first: a record it cannot read stops the start before it listens
         s.app.start(c.host(), c.port());
         log.println("lsq serve: listening on http://" + c.host() + ":" + s.port() + "/ (state " + c.stateDir()
                 + ", data root " + root.path() + ")");
         log.println("lsq serve: bearer token in " + tokenPath + (c.tokenFile() == null ? " (mode 0600)" : ""));
-        int recovered = jobs.recover();
         if (recovered > 0) {
             log.println("lsq serve: " + recovered + " unfinished job(s) of the previous server continue");
         }

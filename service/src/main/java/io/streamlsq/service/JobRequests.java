@@ -23,14 +23,15 @@ import java.util.Set;
  */
 final class JobRequests {
     /** Settings the service sets itself, with what to use instead. */
-    static final Map<String, String> OWNED = Map.of(
-            "out", "the result is GET /api/jobs/ID/result",
-            "metrics-file", "the service's metrics are GET /metrics",
-            "checkpoint-dir", "every job checkpoints into its directory in the state directory",
-            "plot", "every job writes its plots into its directory: GET /api/jobs/ID/plots/NAME",
-            "engine", "the service runs fits on its own threads (--engine local)",
-            "spark-master", "the service runs fits on its own threads (--engine local)",
-            "spark-partitions", "the service runs fits on its own threads (--engine local)");
+    static final Map<String, String> OWNED = Map.ofEntries(
+            Map.entry("out", "the result is GET /api/jobs/ID/result"),
+            Map.entry("metrics-file", "the service's metrics are GET /metrics"),
+            Map.entry("checkpoint-dir", "every job checkpoints into its directory in the state directory"),
+            Map.entry("plot", "every job writes its plots into its directory: GET /api/jobs/ID/plots/NAME"),
+            Map.entry("group-by", "grouped fits write a results table the service does not serve yet: run lsq fit --group-by"),
+            Map.entry("engine", "the service runs fits on its own threads (--engine local)"),
+            Map.entry("spark-master", "the service runs fits on its own threads (--engine local)"),
+            Map.entry("spark-partitions", "the service runs fits on its own threads (--engine local)"));
     /** Settings that name an input file: confined to the data root. */
     static final List<String> PATHS = List.of("data", "p0-table");
     private static final ObjectMapper JSON = new ObjectMapper()

@@ -281,6 +281,8 @@ class ServiceApiTest {
                 "{\"data\": \"decay.csv\", " + DECAY + ", \"out\": \"/tmp/x.json\"}"));
         assertError(400, "setting 'checkpoint-dir' is not taken", http.post("/api/jobs",
                 "{\"data\": \"decay.csv\", " + DECAY + ", \"checkpoint_dir\": \"/tmp/ck\"}"));
+        assertError(400, "setting 'group-by' is not taken", http.post("/api/jobs",
+                "{\"data\": \"decay.csv\", " + DECAY + ", \"group_by\": \"id\"}"));
         assertError(400, "setting 'plot' is not taken", http.post("/api/jobs",
                 "{\"data\": \"decay.csv\", " + DECAY + ", \"plot\": \"/tmp/plots\"}"));
         assertError(400, "setting 'engine' is not taken", http.post("/api/jobs",

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Restarts lose nothing (issue 19): a server in a child JVM is stopped as by kill -9 right after its job's third
+ * Restarts lose nothing (issue 19): a server in a child JVM is stopped as by kill -9 right after its job's fourth
  * checkpoint is durable (app's HaltAfterCheckpoint failpoint: no shutdown hook runs, nothing more is written; exit
  * 137), so the stop lands mid-fit at a known point rather than at a timed moment. A new server on the same state
  * directory continues the job from that checkpoint, and its result has the bits of {@code lsq fit --config} of the
@@ -62,14 +62,13 @@ class ServiceKillResumeTest {
         Path tokenFile = tmp.resolve("token");
         String token = "0123456789abcdef0123456789abcdef";
         Files.writeString(tokenFile, token + "\n");
-        assertEquals(0, ServiceApiTest.lsq("gen", "decay", "--rows", "300000", "--out", data.resolve("decay.arrow")
+        assertEquals(0, ServiceApiTest.lsq("gen", "decay", "--rows", "200000", "--out", data.resolve("decay.arrow")
                 .toString()));
         String body = "{\"data\": \"decay.arrow\", \"model\": \"a*exp(-b*x)+c\", \"p0\": {\"a\": 1, \"b\": 0.5, \"c\": 0},"
-                + " \"chunk_rows\": 16384, \"threads\": 2, \"warmup\": true, \"warmup_sample_rows\": \"full\","
-                + " \"checkpoint_chunks\": 4, \"checkpoint_every\": \"24h\"}";
+                + " \"chunk_rows\": 16384, \"threads\": 2, \"checkpoint_chunks\": 4, \"checkpoint_every\": \"24h\"}";
 
         Path log1 = tmp.resolve("server1.log");
-        Process first = server(state, data, tokenFile, log1, "-Dlsq.failpoint.halt-after-checkpoint=3");
+        Process first = server(state, data, tokenFile, log1, "-Dlsq.failpoint.halt-after-checkpoint=4");
         String id;
         try {
             Http http = new Http(port(first, log1), token);
@@ -84,7 +83,9 @@ class ServiceKillResumeTest {
         Path jobDir = state.resolve("jobs").resolve(id);
         JsonNode record = Http.JSON.readTree(jobDir.resolve("job.json").toFile());
         assertEquals("running", record.get("status").asText(), "the record as the killed server left it");
-        assertFalse(Hdf5CheckpointStore.checkpointFiles(jobDir.resolve("checkpoints")).isEmpty());
+        var halted = Hdf5CheckpointStore.newest(jobDir.resolve("checkpoints")).checkpoint().fit();
+        assertTrue(halted.phase().equals("gauss_newton") && halted.pending() != null,
+                "the server died in the middle of a Gauss-Newton pass: " + halted.phase() + ", " + halted.pending());
         assertFalse(Files.exists(jobDir.resolve("result.json")));
 
         Path log2 = tmp.resolve("server2.log");
