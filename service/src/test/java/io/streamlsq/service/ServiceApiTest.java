@@ -187,6 +187,7 @@ class ServiceApiTest {
 
         String metrics = http.get("/metrics").body();
         assertTrue(metrics.contains("lsq_job_cost{job=\"" + running + "\"}"), metrics);
+        assertTrue(metrics.contains("lsq_job_rows_per_second{job=\"" + running + "\"}"), metrics);
         assertTrue(metrics.contains("lsq_jobs{state=\"running\"} 1.0"), metrics);
 
         // the queued job's events: queued, then (once the running one is cancelled) running, progress, the end
@@ -224,6 +225,7 @@ class ServiceApiTest {
         try (var files = Files.list(state.resolve("jobs").resolve(running).resolve("checkpoints"))) {
             assertTrue(files.anyMatch(f -> f.getFileName().toString().matches("ckpt-\\d+\\.h5")));
         }
+        assertFalse(http.get("/metrics").body().contains("job=\"" + running + "\""), "a job's meters end with it");
         reader.join(60_000);
         String stream;
         synchronized (lines) {
