@@ -12,13 +12,16 @@ import picocli.CommandLine.Option;
  * {@code FitJobs}), so {@code app}'s {@code Lsq} cannot name this command without a dependency cycle: the service
  * jar has this main of its own, and the repository's {@code ./lsq serve ...} runs it (docs/service.md).
  */
-@Command(name = "lsq serve", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "lsq serve", sortOptions = false,
         description = {"Run the fit service: an HTTP job API, server-sent progress events, Prometheus metrics and a web"
             + " page (docs/service.md). Jobs take the settings of lsq fit --config; they run as lsq fit runs them.%n",
             "SIGTERM or SIGINT: running jobs write a checkpoint and continue when the server starts again on the same"
                 + " --state-dir (as do jobs of a server that was killed)."},
         footer = {"", "Example:", "  lsq serve --state-dir jobs --data-root data --port 8080"})
 public final class Serve implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = "--host", description = "Address to listen on (default 127.0.0.1: this machine only).")
     String host = "127.0.0.1";
 
