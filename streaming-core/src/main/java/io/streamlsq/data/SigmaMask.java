@@ -96,21 +96,29 @@ public final class SigmaMask implements DataSource {
         inner.close();
     }
 
+    /**
+     * A cursor over the rows kept, with the given columns; the sigma column is read to mask the rows even when
+     * {@code columns} does not name it (a plot's sample of x and y shows the rows the fit used, not the masked ones).
+     */
     @Override
     public ChunkCursor open(List<String> columns, long firstChunk) throws IOException {
         int s = columns.indexOf(sigma);
-        ChunkCursor c = inner.open(columns, firstChunk);
-        if (s < 0) {
-            return c;
+        if (s >= 0) {
+            return new Cursor(inner.open(columns, firstChunk), columns.size(), s);
         }
-        return new Cursor(c, columns.size(), s);
+        List<String> withSigma = new java.util.ArrayList<>(columns);
+        withSigma.add(sigma);
+        return new Cursor(inner.open(withSigma, firstChunk), columns.size(), columns.size());
     }
 
     private final class Cursor implements ChunkCursor {
         private final ChunkCursor in;
+        /** Columns delivered: those asked for (the inner cursor reads sigma after them when they do not hold it). */
         private final int ncol;
         private final int s;
         private final Chunk out;
+        /** Clean chunks without the extra sigma column: a view of the inner chunk's arrays (null when not needed). */
+        private final Chunk view;
         private double[][] buffers;
 
         Cursor(ChunkCursor in, int ncol, int s) {
@@ -118,6 +126,7 @@ public final class SigmaMask implements DataSource {
             this.ncol = ncol;
             this.s = s;
             this.out = new Chunk(ncol);
+            this.view = s >= ncol ? new Chunk(ncol) : null;
         }
 
         @Override
@@ -137,7 +146,11 @@ public final class SigmaMask implements DataSource {
             }
             masked.put(c.index(), (long) bad);
             if (bad == 0) {
-                return c;
+                if (view == null) {
+                    return c;
+                }
+                view.sliceOf(c, 0, n);
+                return view;
             }
             if (buffers == null || buffers[0].length < n) {
                 buffers = new double[ncol][Math.max(n, maxChunkRows())];
