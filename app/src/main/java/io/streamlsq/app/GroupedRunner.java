@@ -38,7 +38,10 @@ import java.time.Duration;
 final class GroupedRunner {
     /** Groups the report names among those that did not converge. */
     static final int LISTED = 5;
-    /** Adam's learning rate for --warmup with --group-by (sheap's default), relative to max(|θ|, 1). */
+    /**
+     * Adam's learning rate for --warmup with --group-by (sheap's default), relative to max(|θ|, 1); L-BFGS's first step
+     * is as long.
+     */
     static final double WARMUP_LEARNING_RATE = 1e-2;
 
     private GroupedRunner() {
@@ -191,11 +194,8 @@ final class GroupedRunner {
                 .withMaxEvaluations(o.maxPasses()).withAbsoluteSigma(o.absoluteSigma());
         WarmupOptions w = o.warmup();
         if (w.enabled()) {
-            if (s.text("warmup-method", null) == null || w.method() != WarmupOptions.Method.ADAM) {
-                throw new UsageException("--warmup with --group-by runs Adam on each group: give --warmup-method adam"
-                        + " (L-BFGS is not offered for groups)");
-            }
-            go = go.withWarmup(w.maxIterations(), WARMUP_LEARNING_RATE);
+            go = go.withWarmup(w.method() == WarmupOptions.Method.ADAM ? GroupedOptions.WarmupMethod.ADAM
+                    : GroupedOptions.WarmupMethod.LBFGS, w.maxIterations(), WARMUP_LEARNING_RATE);
         }
         return go;
     }

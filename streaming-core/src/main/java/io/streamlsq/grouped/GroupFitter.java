@@ -23,6 +23,8 @@ import java.util.Objects;
 public final class GroupFitter {
     private static final double EPS = Math.ulp(1.0);
     private static final double ACCEPT_RATIO = 1e-4;
+    private static final int LBFGS_MEMORY = 10;
+    private static final int LBFGS_BACKTRACKS = 20;
 
     private final Model model;
     private final int vars;
@@ -70,6 +72,10 @@ public final class GroupFitter {
     private final double[] step;
     private final double[] adamM;
     private final double[] adamV;
+    private final double[][] lbfgsS;
+    private final double[][] lbfgsY;
+    private final double[] lbfgsRho;
+    private final double[] lbfgsAlpha;
     private final double[] rho = new double[3];
 
     private double evalCost;
@@ -143,6 +149,10 @@ public final class GroupFitter {
         step = new double[m];
         adamM = new double[m];
         adamV = new double[m];
+        lbfgsS = new double[LBFGS_MEMORY][m];
+        lbfgsY = new double[LBFGS_MEMORY][m];
+        lbfgsRho = new double[LBFGS_MEMORY];
+        lbfgsAlpha = new double[LBFGS_MEMORY];
     }
 
     /** Free parameters. */
@@ -184,7 +194,11 @@ public final class GroupFitter {
             return;
         }
         if (o.warmupSteps() > 0) {
-            warmup(rows, out);
+            if (o.warmupMethod() == GroupedOptions.WarmupMethod.LBFGS) {
+                lbfgs(rows, out);
+            } else {
+                warmup(rows, out);
+            }
         }
         levenbergMarquardt(rows, out);
     }
@@ -242,6 +256,135 @@ public final class GroupFitter {
             }
         }
         System.arraycopy(best, 0, theta, 0, p);
+    }
+
+    /**
+     * L-BFGS on the group's cost from θ (memory 10, two-loop recursion, backtracking Armijo search of at most 20 halvings
+     * on the projected step), keeping the best point; ends after {@code warmupSteps} iterations, a failed search, a
+     * relative cost change ≤ ftol, or the evaluation budget less one.
+     */
+    private void lbfgs(Chunk rows, GroupResult out) {
+        out.evaluations++;
+        if (!evaluate(rows, theta, a, g)) {
+            return; // Levenberg-Marquardt reports the failure at the start
+        }
+        double f = evalCost;
+        int stored = 0;
+        int newest = -1;
+        for (int it = 0; it < o.warmupSteps(); it++) {
+            // d = −H·g by the two-loop recursion, into step
+            System.arraycopy(g, 0, step, 0, m);
+            for (int c = 0; c < stored; c++) {
+                int i = Math.floorMod(newest - c, LBFGS_MEMORY);
+                double al = lbfgsRho[i] * dot(lbfgsS[i], step);
+                lbfgsAlpha[i] = al;
+                axpy(-al, lbfgsY[i], step);
+            }
+            double gamma;
+            if (stored > 0) {
+                gamma = dot(lbfgsS[newest], lbfgsY[newest]) / dot(lbfgsY[newest], lbfgsY[newest]);
+            } else {
+                double gmax = 0;
+                double xmax = 1;
+                for (int j = 0; j < m; j++) {
+                    gmax = Math.max(gmax, Math.abs(g[j]));
+                    xmax = Math.max(xmax, Math.abs(theta[free[j]]));
+                }
+                gamma = gmax > 0 ? o.warmupLearningRate() * xmax / gmax : 0;
+            }
+            for (int j = 0; j < m; j++) {
+                step[j] *= gamma;
+            }
+            for (int c = stored - 1; c >= 0; c--) {
+                int i = Math.floorMod(newest - c, LBFGS_MEMORY);
+                double b = lbfgsRho[i] * dot(lbfgsY[i], step);
+                axpy(lbfgsAlpha[i] - b, lbfgsS[i], step);
+            }
+            double gd = 0;
+            for (int j = 0; j < m; j++) {
+                step[j] = -step[j];
+                gd += g[j] * step[j];
+            }
+            if (!(gd < 0)) { // not a descent direction: forget the curvature pairs and go down the gradient
+                stored = 0;
+                double gmax = 0;
+                double xmax = 1;
+                for (int j = 0; j < m; j++) {
+                    gmax = Math.max(gmax, Math.abs(g[j]));
+                    xmax = Math.max(xmax, Math.abs(theta[free[j]]));
+                }
+                if (gmax == 0) {
+                    return;
+                }
+                gd = 0;
+                for (int j = 0; j < m; j++) {
+                    step[j] = -o.warmupLearningRate() * xmax / gmax * g[j];
+                    gd += g[j] * step[j];
+                }
+            }
+            double t = 1;
+            boolean accepted = false;
+            double ft = Double.NaN;
+            for (int b = 0; b < LBFGS_BACKTRACKS; b++) {
+                if (out.evaluations >= o.maxEvaluations() - 1) {
+                    return;
+                }
+                System.arraycopy(theta, 0, trialTheta, 0, p);
+                for (int j = 0; j < m; j++) {
+                    trialTheta[free[j]] = Math.min(hi[j], Math.max(lo[j], theta[free[j]] + t * step[j]));
+                }
+                out.evaluations++;
+                if (evaluate(rows, trialTheta, aTrial, gTrial) && evalCost <= f + 1e-4 * t * gd) {
+                    ft = evalCost;
+                    accepted = true;
+                    break;
+                }
+                t *= 0.5;
+            }
+            if (!accepted) {
+                return;
+            }
+            double sy = 0;
+            for (int j = 0; j < m; j++) { // the pair, in buffers that only Levenberg-Marquardt uses otherwise
+                xFull[j] = trialTheta[free[j]] - theta[free[j]];
+                yv[j] = gTrial[j] - g[j];
+                sy += xFull[j] * yv[j];
+            }
+            if (sy > 0) { // keep the pair only when the curvature is positive (H stays positive definite)
+                int slot = (newest + 1) % LBFGS_MEMORY;
+                System.arraycopy(xFull, 0, lbfgsS[slot], 0, m);
+                System.arraycopy(yv, 0, lbfgsY[slot], 0, m);
+                lbfgsRho[slot] = 1 / sy;
+                newest = slot;
+                stored = Math.min(stored + 1, LBFGS_MEMORY);
+            }
+            double[] swap = g;
+            g = gTrial;
+            gTrial = swap;
+            swap = a;
+            a = aTrial;
+            aTrial = swap;
+            System.arraycopy(trialTheta, 0, theta, 0, p);
+            boolean flat = Math.abs(f - ft) <= o.ftol() * f;
+            f = ft;
+            if (flat) {
+                return;
+            }
+        }
+    }
+
+    private double dot(double[] u, double[] v) {
+        double s = 0;
+        for (int j = 0; j < m; j++) {
+            s += u[j] * v[j];
+        }
+        return s;
+    }
+
+    private void axpy(double alpha, double[] x, double[] y) {
+        for (int j = 0; j < m; j++) {
+            y[j] += alpha * x[j];
+        }
     }
 
     private void levenbergMarquardt(Chunk rows, GroupResult out) {

@@ -17,14 +17,19 @@ import java.util.List;
  * @param maxConsecutiveInvalidSteps trial points in a row with non-finite model output before the group fails,
  *     &ge; 1 (default 30)
  * @param absoluteSigma when false the covariance is scaled by the group's reduced chi-square (default false)
- * @param warmupSteps Adam steps on the group's cost before Levenberg-Marquardt, &ge; 0 (default 0: none)
+ * @param warmupSteps warmup steps (Adam) or iterations (L-BFGS) on the group's cost before Levenberg-Marquardt, &ge; 0
+ *     (default 0: none)
  * @param warmupLearningRate Adam's learning rate, relative to max(|θ₀|, 1) per parameter, &gt; 0 (default 1e-2)
+ * @param warmupMethod the warmup's optimizer (default ADAM)
  * @param groupsPerTask groups a worker fits in a row before the results are handed on in input order, &ge; 1
  *     (default 64); memory holds {@code threads × groupsPerTask} groups
  */
 public record GroupedOptions(double ftol, double xtol, double gtol, int maxEvaluations, double initialStepBound,
         int maxConsecutiveInvalidSteps, boolean absoluteSigma, int warmupSteps, double warmupLearningRate,
-        int groupsPerTask) {
+        int groupsPerTask, WarmupMethod warmupMethod) {
+
+    /** sheap's two optimizers: Adam with a fixed number of steps, L-BFGS (memory 10, backtracking Armijo search). */
+    public enum WarmupMethod { ADAM, LBFGS }
 
     public GroupedOptions {
         List<String> v = new ArrayList<>();
@@ -46,6 +51,9 @@ public record GroupedOptions(double ftol, double xtol, double gtol, int maxEvalu
         if (!(warmupLearningRate > 0) || Double.isInfinite(warmupLearningRate)) {
             v.add("warmupLearningRate = " + warmupLearningRate + " violates 0 < warmupLearningRate < inf");
         }
+        if (warmupMethod == null) {
+            v.add("warmupMethod = null; must be ADAM or LBFGS");
+        }
         if (groupsPerTask < 1) {
             v.add("groupsPerTask = " + groupsPerTask + " violates groupsPerTask >= 1");
         }
@@ -62,31 +70,37 @@ public record GroupedOptions(double ftol, double xtol, double gtol, int maxEvalu
 
     /** The defaults. */
     public static GroupedOptions defaults() {
-        return new GroupedOptions(1e-13, 1e-12, 1e-12, 500, 0.1, 30, false, 0, 1e-2, 64);
+        return new GroupedOptions(1e-13, 1e-12, 1e-12, 500, 0.1, 30, false, 0, 1e-2, 64, WarmupMethod.ADAM);
     }
 
     public GroupedOptions withTolerances(double f, double x, double g) {
         return new GroupedOptions(f, x, g, maxEvaluations, initialStepBound, maxConsecutiveInvalidSteps, absoluteSigma,
-                warmupSteps, warmupLearningRate, groupsPerTask);
+                warmupSteps, warmupLearningRate, groupsPerTask, warmupMethod);
     }
 
     public GroupedOptions withMaxEvaluations(int n) {
         return new GroupedOptions(ftol, xtol, gtol, n, initialStepBound, maxConsecutiveInvalidSteps, absoluteSigma,
-                warmupSteps, warmupLearningRate, groupsPerTask);
+                warmupSteps, warmupLearningRate, groupsPerTask, warmupMethod);
     }
 
     public GroupedOptions withAbsoluteSigma(boolean a) {
         return new GroupedOptions(ftol, xtol, gtol, maxEvaluations, initialStepBound, maxConsecutiveInvalidSteps, a,
-                warmupSteps, warmupLearningRate, groupsPerTask);
+                warmupSteps, warmupLearningRate, groupsPerTask, warmupMethod);
     }
 
     public GroupedOptions withWarmup(int steps, double learningRate) {
         return new GroupedOptions(ftol, xtol, gtol, maxEvaluations, initialStepBound, maxConsecutiveInvalidSteps,
-                absoluteSigma, steps, learningRate, groupsPerTask);
+                absoluteSigma, steps, learningRate, groupsPerTask, warmupMethod);
+    }
+
+    /** The warmup with {@code method}: {@code steps} Adam steps or L-BFGS iterations. */
+    public GroupedOptions withWarmup(WarmupMethod method, int steps, double learningRate) {
+        return new GroupedOptions(ftol, xtol, gtol, maxEvaluations, initialStepBound, maxConsecutiveInvalidSteps,
+                absoluteSigma, steps, learningRate, groupsPerTask, method);
     }
 
     public GroupedOptions withGroupsPerTask(int n) {
         return new GroupedOptions(ftol, xtol, gtol, maxEvaluations, initialStepBound, maxConsecutiveInvalidSteps,
-                absoluteSigma, warmupSteps, warmupLearningRate, n);
+                absoluteSigma, warmupSteps, warmupLearningRate, n, warmupMethod);
     }
 }
