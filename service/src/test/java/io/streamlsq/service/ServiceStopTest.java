@@ -19,11 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServiceStopTest {
     /**
-     * 2·10⁸ rows made on the fly: passes of a few seconds. A resumed job that was stopped mid-pass finishes that pass
+     * 5·10⁷ rows made on the fly: passes of a second or two. A resumed job that was stopped mid-pass finishes that pass
      * before it can checkpoint or stop again (the core sets its first resume point after it), so its cancel below
      * waits for the end of the pass: a pass of 10¹¹ rows would keep it running for most of an hour.
      */
-    static final String LONG = ServiceApiTest.ENDLESS.replace("1e11", "2e8");
+    static final String LONG = ServiceApiTest.ENDLESS.replace("1e11", "5e7");
 
     @TempDir
     Path tmp;
