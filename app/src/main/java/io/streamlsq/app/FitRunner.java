@@ -150,7 +150,9 @@ final class FitRunner {
         if (problem.hasSeriesTerms()) {
             stdout.printf(java.util.Locale.ROOT, "[[Series terms]]%n    curvature %.6g * sum (D2 r)^2, smoothness %.6g * sum"
                     + " (D1 r)^2%n    on the unweighted residuals r = f - y in row order (numpy.gradient stencils);"
-                    + " included in the cost above%n", problem.curvature(), problem.smoothness());
+                    + "%n    included in the cost, in chi-square (as 2 * curvature * sum (D2 r)^2 + 2 * smoothness * sum"
+                    + " (D1 r)^2), in reduced chi-square and in the standard errors' scale s^2 = 2 cost / dof (unless"
+                    + " --absolute-sigma); not in the data points or dof%n", problem.curvature(), problem.smoothness());
         }
         if (extraJson.get("tied") instanceof io.streamlsq.expr.Ties ties) {
             stdout.print(TieSpecs.report(ties, result)); // tied parameters, with errors through the tie

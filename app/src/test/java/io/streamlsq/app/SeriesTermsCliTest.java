@@ -102,10 +102,22 @@ class SeriesTermsCliTest {
     }
 
     @Test
-    void theReportSaysWhatWasAdded() {
-        Run r = Run.of("fit", "--data", data.toString(), "--model", MODEL, "--p0", "a=1,b=0.5,c=0", "--curvature", "50");
+    void theReportSaysWhatWasAdded() throws Exception {
+        Path out = dir.resolve("report.json");
+        Run r = Run.of("fit", "--data", data.toString(), "--model", MODEL, "--p0", "a=1,b=0.5,c=0", "--curvature", "50",
+                "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("[[Series terms]]\n    curvature 50.0000 * sum (D2 r)^2, smoothness 0.00000"), r.out());
+        // chi-square, reduced chi-square and the standard errors' scale hold the terms too, and the report says so
+        // (it used to name the cost alone)
+        assertTrue(r.out().contains("included in the cost, in chi-square (as 2 * curvature * sum (D2 r)^2 + 2 *"
+                + " smoothness * sum (D1 r)^2), in reduced chi-square and in the standard errors' scale s^2 = 2 cost / dof"
+                + " (unless --absolute-sigma); not in the data points or dof"), r.out());
+        JsonNode j = JSON.readTree(out.toFile());
+        double cost = j.get("cost").asDouble();
+        assertEquals(2 * cost, j.get("ssr").asDouble(), 1e-9 * cost, "ssr = 2 cost: the series rows are in it");
+        assertEquals(j.get("ssr").asDouble() / j.get("dof").asDouble(), j.get("reduced_chi2").asDouble(), 1e-12);
+        assertEquals(3_000 - 3, j.get("dof").asLong());
     }
 
     @Test
