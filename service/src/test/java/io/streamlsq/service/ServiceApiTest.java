@@ -315,5 +315,11 @@ class ServiceApiTest {
         assertTrue(failed.get("message").asText().contains("the model uses 't'"), failed.toString());
         assertError(404, "has no result (status failed)", http.get("/api/jobs/" + id + "/result"));
         assertFalse(failed.get("has_result").asBoolean());
+        // a job stopped by its pass budget: stopped, with a result (lsq fit's exit code 3)
+        String budget = submit("{\"data\": \"decay.csv\", " + DECAY + ", \"max_passes\": 1}");
+        JsonNode stopped = http.await(budget, Http::finished, 60);
+        assertEquals("stopped", stopped.get("status").asText(), stopped.toString());
+        assertEquals(3, stopped.get("exit_code").asInt());
+        assertEquals("max_passes", Http.json(http.get("/api/jobs/" + budget + "/result")).get("status").asText());
     }
 }
