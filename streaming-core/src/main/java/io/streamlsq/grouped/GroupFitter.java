@@ -63,6 +63,7 @@ public final class GroupFitter {
     private final boolean[] held;
     private final int[] idx;
     private final double[] sm;
+    private final double[] chol;
     private final double[] vec;
     private final double[] lambda;
     private final double[] beta;
@@ -140,6 +141,7 @@ public final class GroupFitter {
         held = new boolean[m];
         idx = new int[m];
         sm = new double[m * m];
+        chol = new double[m * m];
         vec = new double[m * m];
         lambda = new double[m];
         beta = new double[m];
@@ -627,7 +629,7 @@ public final class GroupFitter {
             }
         }
         double mu = 0;
-        if (k > 0) {
+        if (k > 0 && !gaussNewtonInside(k, rad)) {
             SymmetricEigen.decompose(sm, k, lambda, vec);
             for (int e = 0; e < k; e++) {
                 lambda[e] = Math.max(lambda[e], 0.0);
@@ -686,6 +688,53 @@ public final class GroupFitter {
         }
         stepNorm = Math.sqrt(norm2);
         stepMu = mu;
+    }
+
+    /**
+     * The common case first: when {@code D⁻¹AD⁻¹} (in {@link #sm}) has a Cholesky factor with every pivot above 1e-12 of
+     * the largest diagonal entry and the Gauss-Newton step lies within 1.1 radii, that step (μ = 0) is the answer, as
+     * the eigen-expansion would find, without the decomposition. Leaves the step in {@link #yv}.
+     *
+     * @return false when the eigen-expansion must decide (a poor pivot, or the step is too long)
+     */
+    private boolean gaussNewtonInside(int k, double rad) {
+        double dmax = 0;
+        for (int i = 0; i < k; i++) {
+            dmax = Math.max(dmax, sm[i * k + i]);
+        }
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j <= i; j++) {
+                double v = sm[i * k + j];
+                for (int l = 0; l < j; l++) {
+                    v -= chol[i * k + l] * chol[j * k + l];
+                }
+                if (i == j) {
+                    if (!(v > 1e-12 * dmax)) {
+                        return false;
+                    }
+                    chol[i * k + i] = Math.sqrt(v);
+                } else {
+                    chol[i * k + j] = v / chol[j * k + j];
+                }
+            }
+        }
+        for (int i = 0; i < k; i++) { // L z = −gs
+            double v = -gs[i];
+            for (int l = 0; l < i; l++) {
+                v -= chol[i * k + l] * yv[l];
+            }
+            yv[i] = v / chol[i * k + i];
+        }
+        double norm2 = 0;
+        for (int i = k - 1; i >= 0; i--) { // Lᵀ y = z
+            double v = yv[i];
+            for (int l = i + 1; l < k; l++) {
+                v -= chol[l * k + i] * yv[l];
+            }
+            yv[i] = v / chol[i * k + i];
+            norm2 += yv[i] * yv[i];
+        }
+        return Math.sqrt(norm2) <= 1.1 * rad;
     }
 
     private double stepNormAt(int k, double mu) {
