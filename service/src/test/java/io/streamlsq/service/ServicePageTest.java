@@ -26,7 +26,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The web page in a real browser (headless Chromium through chromedriver, Debian's chromium and chromium-driver,
- * which ./run-tests installs): the token is pasted, a job is submitted through the form, its live progress bar shows
+ * which ./run-tests installs): the token is pasted, a refused submission shows the server's message, a job is
+ * submitted through the form, its live progress bar shows
  * rows/s while it runs and reaches 100 %, the parameter table shows the result's values and standard errors, and
  * the four plots of {@code lsq fit --plot} load. A screenshot is kept at target/screenshots/service-page.png.
  */
@@ -56,9 +57,15 @@ class ServicePageTest {
                 browser.get("http://127.0.0.1:" + server.port() + "/");
                 browser.findElement(By.id("token")).sendKeys(token);
                 browser.findElement(By.id("token-save")).click();
-                browser.findElement(By.id("f-data")).sendKeys("synthetic:decay:1e7");
+                // a refused request shows the server's message under the form
+                browser.findElement(By.id("f-data")).sendKeys("../elsewhere.csv");
                 browser.findElement(By.id("f-model")).sendKeys("a*exp(-b*x)+c");
                 browser.findElement(By.id("f-p0")).sendKeys("a=1,b=0.5,c=0");
+                browser.findElement(By.id("submit")).click();
+                new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(10)).until(b -> text(
+                        (ChromeDriver) b, "submit-error").startsWith("400: data = '../elsewhere.csv' has a '..' part"));
+                browser.findElement(By.id("f-data")).clear();
+                browser.findElement(By.id("f-data")).sendKeys("synthetic:decay:1e7");
                 browser.findElement(By.id("f-extra")).sendKeys("{\"threads\": 1, \"no_presolve\": true}");
                 browser.findElement(By.id("submit")).click();
 
