@@ -257,7 +257,7 @@ public final class FitService implements AutoCloseable {
 
     /** Stops listening, then stops the jobs (running ones checkpoint and continue on the next start). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         app.stop();
         jobs.close(Duration.ofSeconds(60));
     }

@@ -223,17 +223,21 @@ final class Jobs implements AutoCloseable {
      * Stops: queued jobs stay queued; running ones write a checkpoint and stop (they stay "running" in the store and
      * continue when a server starts on the same state directory). Waits up to {@code wait} for them.
      */
-    void close(java.time.Duration wait) throws InterruptedException {
+    void close(java.time.Duration wait) {
         closing = true;
         pool.shutdown();
-        if (!pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-            log.println("lsq serve: running jobs did not stop within " + wait + "; they continue from their newest"
-                    + " checkpoint on the next start");
+        try {
+            if (!pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.println("lsq serve: running jobs did not stop within " + wait + "; they continue from their newest"
+                        + " checkpoint on the next start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         close(java.time.Duration.ofSeconds(30));
     }
 }

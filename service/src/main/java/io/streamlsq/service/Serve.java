@@ -72,11 +72,7 @@ public final class Serve implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("lsq serve: stopping: running jobs write a checkpoint and continue on the next start");
-            try {
-                service.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            service.close();
             stopped.countDown();
         }, "lsq-serve-stop"));
         stopped.await();
