@@ -11,13 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * stops the fit with an error naming it. A chunk with no such row is passed on as it is (no copy); one with some is
  * compacted into the cursor's own buffers, allocated once.
  */
-public final class SigmaMask implements DataSource {
-    private final DataSource inner;
+public final class SigmaMask extends ForwardingDataSource {
     private final String sigma;
     private final ConcurrentHashMap<Long, Long> masked = new ConcurrentHashMap<>();
 
     private SigmaMask(DataSource inner, String sigma) {
-        this.inner = inner;
+        super(inner);
         this.sigma = sigma;
     }
 
@@ -35,31 +34,6 @@ public final class SigmaMask implements DataSource {
     static boolean usable(double s) {
         double w = 1.0 / s;
         return s > 0 && w * w <= Double.MAX_VALUE;
-    }
-
-    @Override
-    public List<String> columnNames() {
-        return inner.columnNames();
-    }
-
-    @Override
-    public long chunkCount() {
-        return inner.chunkCount();
-    }
-
-    @Override
-    public long rowCount() {
-        return inner.rowCount();
-    }
-
-    @Override
-    public int maxChunkRows() {
-        return inner.maxChunkRows();
-    }
-
-    @Override
-    public boolean isRandomAccess() {
-        return inner.isRandomAccess();
     }
 
     @Override
@@ -84,16 +58,6 @@ public final class SigmaMask implements DataSource {
             n += v;
         }
         return n;
-    }
-
-    @Override
-    public String describe() {
-        return inner.describe();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
     }
 
     /**

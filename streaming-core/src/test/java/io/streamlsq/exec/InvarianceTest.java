@@ -102,7 +102,7 @@ class InvarianceTest {
         double[] theta = {2, 1, 0.3};
         PassResult seq = run(PassExecutor.sequential(), source, cols, theta, 1);
         java.util.concurrent.atomic.AtomicLong evaluated = new java.util.concurrent.atomic.AtomicLong();
-        DataSource counted = new io.streamlsq.testkit.ForwardingDataSource(source) {
+        DataSource counted = new io.streamlsq.data.ForwardingDataSource(source) {
             @Override
             public io.streamlsq.data.ChunkCursor open(List<String> columns, long firstChunk) throws java.io.IOException {
                 io.streamlsq.data.ChunkCursor c = source.open(columns, firstChunk);

@@ -32,7 +32,7 @@ class ChangedDataResumeTest {
     static final int CHUNK = 4096;
 
     /** The same fingerprint whatever the content: a file edited in place without changing size or time. */
-    static final class SameFingerprint extends io.streamlsq.testkit.ForwardingDataSource {
+    static final class SameFingerprint extends io.streamlsq.data.ForwardingDataSource {
         final boolean randomAccess;
 
         SameFingerprint(double[] x, double[] y, boolean randomAccess) {

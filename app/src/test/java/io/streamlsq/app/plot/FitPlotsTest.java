@@ -16,7 +16,7 @@ import io.streamlsq.options.FitOptions;
 import io.streamlsq.problem.FitProblem;
 import io.streamlsq.result.FitResult;
 import io.streamlsq.testkit.Fits;
-import io.streamlsq.testkit.ForwardingDataSource;
+import io.streamlsq.data.ForwardingDataSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,11 +1,12 @@
-package io.streamlsq.testkit;
+package io.streamlsq.data;
 
-import io.streamlsq.data.ChunkCursor;
-import io.streamlsq.data.DataSource;
 import java.io.IOException;
 import java.util.List;
 
-/** A source that hands every call to another; tests override the one they change. */
+/**
+ * A source that hands every call to another (closing it too); wrappers override the calls they change (sigma
+ * masking, prediction columns, tests' counting sources).
+ */
 public class ForwardingDataSource implements DataSource {
     protected final DataSource inner;
 
@@ -56,5 +57,10 @@ public class ForwardingDataSource implements DataSource {
     @Override
     public String describe() {
         return inner.describe();
+    }
+
+    @Override
+    public void close() throws IOException {
+        inner.close();
     }
 }
