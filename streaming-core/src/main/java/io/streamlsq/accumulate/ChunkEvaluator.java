@@ -131,7 +131,7 @@ public final class ChunkEvaluator {
                 seriesScratch = seriesScratch == null ? series.emptyLike() : seriesScratch;
                 span = seriesScratch;
             }
-            span.begin(out, level.needsJacobian());
+            span.begin(out, level.needsJacobian(), level == EvalLevel.GRADIENT);
         }
         for (int start = 0; start < n; start += blockRows) {
             int len = Math.min(blockRows, n - start);

@@ -257,8 +257,11 @@ public final class NormalEquations {
         return this;
     }
 
-    /** Adds curvature/smoothness rows (weight 1, linear loss, not counted as data rows). */
-    void addSeriesRows(double[][] jacobian, double[] residuals, int n, boolean withJacobian) {
+    /**
+     * Adds curvature/smoothness rows (weight 1, linear loss, not counted as data rows): with {@code gradientOnly} (a
+     * GRADIENT pass) to Jᵀr and Σr² alone, as such a pass adds its data rows.
+     */
+    void addSeriesRows(double[][] jacobian, double[] residuals, int n, boolean withJacobian, boolean gradientOnly) {
         double ss = GramKernel.sumOfSquares(residuals, n);
         if (!withJacobian) {
             if (form == Form.GRAM) {
@@ -273,7 +276,9 @@ public final class NormalEquations {
         for (int c = 0; c < addScratch.length; c++) {
             addScratch[c] = c < p ? jacobian[c] : c == p ? residuals : seriesZeros;
         }
-        if (form == Form.GRAM) {
+        if (form == Form.GRAM && gradientOnly) {
+            GramKernel.lastColumn(addScratch, m, n, packed);
+        } else if (form == Form.GRAM) {
             GramKernel.gram(addScratch, m, n, packed);
         } else {
             QrKernel.absorb(packed, m, addScratch, n);

@@ -21,6 +21,8 @@ import java.util.Arrays;
 public final class ResidualSeries {
     /** Rows kept at each end of a span. */
     static final int HALO = 4;
+    /** Rows buffered before they go to the sums in one kernel call (64 made the Gram kernel's set-up dominate). */
+    private static final int ROWS_PER_FLUSH = 512;
 
     private final int p;
     private final int w;
@@ -31,6 +33,11 @@ public final class ResidualSeries {
     /** Rows in the span; 0 is the identity of the merge. */
     private long n;
     private boolean withJacobian = true;
+    /**
+     * Whether the pass sums only the gradient (a GRADIENT pass): the rows then add to Jᵀr and Σr² alone, as the data
+     * rows do, not to JᵀJ (which such a pass does not form: p+1 numbers a row instead of (p+1)(p+2)/2).
+     */
+    private boolean gradientOnly;
     private final double[] head;
     private int headLen;
     private final double[] tail;
@@ -38,6 +45,8 @@ public final class ResidualSeries {
     // streaming within one chunk
     private final double[] ring;
     private long pushed;
+    /** The ring slot the next row goes to (pushed mod 5, kept without a division per row). */
+    private int ringNext;
     private NormalEquations target;
     private final double[][] outJ;
     private final double[] outR;
@@ -56,8 +65,8 @@ public final class ResidualSeries {
         this.head = new double[HALO * w];
         this.tail = new double[HALO * w];
         this.ring = new double[5 * w];
-        this.outJ = new double[p][64];
-        this.outR = new double[64];
+        this.outJ = new double[p][ROWS_PER_FLUSH];
+        this.outR = new double[ROWS_PER_FLUSH];
         this.window = new double[2 * HALO * w];
         this.scratchRow = new double[w];
     }
@@ -103,6 +112,7 @@ public final class ResidualSeries {
         headLen = 0;
         tailLen = 0;
         withJacobian = true;
+        gradientOnly = false;
     }
 
     void copyFrom(ResidualSeries o) {
@@ -110,20 +120,26 @@ public final class ResidualSeries {
         headLen = o.headLen;
         tailLen = o.tailLen;
         withJacobian = o.withJacobian;
+        gradientOnly = o.gradientOnly;
         System.arraycopy(o.head, 0, head, 0, head.length);
         System.arraycopy(o.tail, 0, tail, 0, tail.length);
     }
 
     // ---- one chunk, row by row (ChunkEvaluator) ----
 
-    /** Starts the rows of one chunk, whose rows go to {@code out} (empty span: {@code out} was reset). */
-    void begin(NormalEquations out, boolean jacobian) {
+    /**
+     * Starts the rows of one chunk, whose rows go to {@code out} (empty span: {@code out} was reset), for a pass with
+     * a Jacobian ({@code jacobian}) that sums only the gradient ({@code gradientOnly}) or the normal equations.
+     */
+    void begin(NormalEquations out, boolean jacobian, boolean gradientOnly) {
         if (n != 0) {
             throw new IllegalStateException("a chunk's series starts on an empty span, not one of " + n + " rows");
         }
         this.target = out;
         this.withJacobian = jacobian;
+        this.gradientOnly = jacobian && gradientOnly;
         this.pushed = 0;
+        this.ringNext = 0;
         this.outLen = 0;
         this.emitted = 0;
     }
@@ -139,7 +155,7 @@ public final class ResidualSeries {
      * within the chunk.
      */
     void push(double r, double[][] jacobian, int[] active, int i) {
-        int slot = (int) (pushed % 5) * w;
+        int slot = ringNext * w;
         ring[slot] = r;
         if (withJacobian) {
             for (int k = 0; k < p; k++) {
@@ -151,9 +167,11 @@ public final class ResidualSeries {
             headLen++;
         }
         pushed++;
+        ringNext = ringNext == 4 ? 0 : ringNext + 1;
         if (pushed >= 5) {
-            // interior position pushed − 3 (0-based in the chunk): rows pushed−5 .. pushed−1 are in the ring
-            emitInterior(ring, (int) ((pushed - 5) % 5), 5);
+            // interior position pushed − 3 (0-based in the chunk): rows pushed−5 .. pushed−1 are in the ring, the
+            // oldest in the slot the next row will take
+            emitInterior(ring, ringNext, 5);
         }
     }
 
@@ -174,11 +192,17 @@ public final class ResidualSeries {
      * w numbers, the first at slot {@code first}): interior stencils.
      */
     private void emitInterior(double[] rows, int first, int size) {
-        int a = (first % size) * w;
-        int b = ((first + 1) % size) * w;
-        int c = ((first + 2) % size) * w;
-        int d = ((first + 3) % size) * w;
-        int e = ((first + 4) % size) * w;
+        // slots first .. first+4 around the ring, without a division per row (this runs for every row)
+        int ia = first;
+        int ib = ia + 1 == size ? 0 : ia + 1;
+        int ic = ib + 1 == size ? 0 : ib + 1;
+        int id = ic + 1 == size ? 0 : ic + 1;
+        int ie = id + 1 == size ? 0 : id + 1;
+        int a = ia * w;
+        int b = ib * w;
+        int c = ic * w;
+        int d = id * w;
+        int e = ie * w;
         int cols = withJacobian ? w : 1;
         if (curvature != 0) {
             double s = curvatureWeight * 0.25;
@@ -211,7 +235,7 @@ public final class ResidualSeries {
             for (int i = 0; i < outLen; i++) {
                 emitted += outR[i] * outR[i];
             }
-            target.addSeriesRows(outJ, outR, outLen, withJacobian);
+            target.addSeriesRows(outJ, outR, outLen, withJacobian, gradientOnly);
             outLen = 0;
         }
     }
@@ -231,6 +255,7 @@ public final class ResidualSeries {
             return;
         }
         withJacobian &= right.withJacobian;
+        gradientOnly = withJacobian && (gradientOnly || right.gradientOnly);
         long nl = n;
         long nc = n + right.n;
         // the window: this span's last rows, then the right's first rows (consecutive positions)
@@ -426,11 +451,14 @@ public final class ResidualSeries {
 
     // ---- persistence (checkpoints' partial sums, Spark's chunk outcomes) ----
 
-    /** The span as numbers: n, withJacobian, headLen, tailLen, the head rows, the tail rows. */
+    /**
+     * The span as numbers: n, the pass's Jacobian (0 none, 1 the normal equations, 2 the gradient only), headLen,
+     * tailLen, the head rows, the tail rows.
+     */
     double[] toArray() {
         double[] a = new double[4 + (headLen + tailLen) * w];
         a[0] = n;
-        a[1] = withJacobian ? 1 : 0;
+        a[1] = withJacobian ? (gradientOnly ? 2 : 1) : 0;
         a[2] = headLen;
         a[3] = tailLen;
         System.arraycopy(head, 0, a, 4, headLen * w);
@@ -451,6 +479,7 @@ public final class ResidualSeries {
         }
         n = (long) a[0];
         withJacobian = a[1] != 0;
+        gradientOnly = a[1] == 2;
         headLen = hl;
         tailLen = tl;
         System.arraycopy(a, 4, head, 0, hl * w);

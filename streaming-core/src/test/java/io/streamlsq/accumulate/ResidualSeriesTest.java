@@ -129,6 +129,29 @@ class ResidualSeriesTest {
         }
     }
 
+    /**
+     * A GRADIENT pass (the warmup's) adds the series rows to Jᵀr and Σr² only, as it adds its data rows: forming their
+     * JᵀJ too made such passes several times slower than without the terms ((p+1)(p+2)/2 numbers a row, not p+1).
+     */
+    @Test
+    void aGradientPassFormsNoJtJForTheSeriesRows() throws Exception {
+        int n = 1_003;
+        double[][] xy = data(n, 8);
+        Model model = BuiltinProblem.DECAY.model();
+        double[] theta = {2.6, 1.35, 0.45};
+        Direct direct = direct(model, xy, theta);
+        for (int chunk : new int[] {n, 7, 2}) {
+            NormalEquations s = pass(model, xy, theta, chunk, NormalEquations.Form.GRAM, PassExecutor.sequential(),
+                    EvalLevel.GRADIENT);
+            for (int i = 0; i < 3; i++) {
+                assertClose(direct.jtr[i], s.jtr(i), 1e-12, "gradient " + i + ", chunks of " + chunk);
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(0.0, s.jtj(i, j), "JᵀJ " + i + "," + j + " of a GRADIENT pass, chunks of " + chunk);
+                }
+            }
+        }
+    }
+
     @Test
     void aSerializedHaloContinuesWithTheSameBits() throws Exception {
         int n = 997;
