@@ -812,6 +812,7 @@ public final class GroupFitter {
     private boolean evaluate(Chunk rows, double[] th, double[] aOut, double[] gOut) {
         int n = rows.rows();
         int off = rows.offset();
+        untrusted(n);
         model.evaluate(rows, th, EvalLevel.NORMAL, values, jac);
         double[] y = rows.column(vars);
         double ssr = 0;
@@ -905,6 +906,17 @@ public final class GroupFitter {
         return ok;
     }
 
+    /**
+     * NaN in the outputs the model must fill, before it is called: an entry it leaves unwritten fails the group instead
+     * of carrying a value from the fitter's previous group, which would make the answer depend on the threads.
+     */
+    private void untrusted(int n) {
+        java.util.Arrays.fill(values, 0, n, Double.NaN);
+        for (int k : free) {
+            java.util.Arrays.fill(jac[k], 0, n, Double.NaN);
+        }
+    }
+
     /** Triggs' correction (as ChunkEvaluator): r ← √ρ′/(1−α)·r, row scale ← √ρ′(1−α); returns Σρ. */
     private double correctForLoss(int n) {
         double sum = 0;
@@ -934,6 +946,7 @@ public final class GroupFitter {
     private String describeNonFinite(Chunk rows, double[] th) {
         int n = rows.rows();
         int off = rows.offset();
+        untrusted(n);
         model.evaluate(rows, th, EvalLevel.NORMAL, values, jac);
         for (int i = 0; i < n; i++) {
             long row = rows.firstRow() + i;

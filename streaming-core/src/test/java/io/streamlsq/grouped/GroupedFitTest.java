@@ -227,6 +227,31 @@ class GroupedFitTest {
         assertTrue(e.getMessage().contains("group key 1084 has no row in the start table starts.csv"), e.getMessage());
     }
 
+    /** A model that leaves an output unwritten fails the group (the fitter fills NaN first), on any thread count. */
+    @Test
+    void anOutputTheModelLeavesUnwrittenFailsTheGroup() throws IOException {
+        Spectra s = new Spectra(30, 40, 13, 0);
+        io.streamlsq.model.Model lazy = new GaussLine() {
+            @Override
+            public void evaluate(io.streamlsq.data.Chunk chunk, double[] t, io.streamlsq.model.EvalLevel level,
+                    double[] values, double[][] jac) {
+                int last = chunk.rows() - 1;
+                double before = jac[2][last];
+                super.evaluate(chunk, t, level, values, jac);
+                if (chunk.firstRow() == 40 * 7) { // group 7: the last row's w-derivative is left as it was
+                    jac[2][last] = before;
+                }
+            }
+        };
+        FitProblem problem = FitProblem.builder(lazy, s.source(100)).y("y").sigma("sigma").initial(1, 0, 1).build();
+        GroupedFit fit = new GroupedFit(problem, "id", GroupStarts.shared(problem), GroupedOptions.defaults());
+        List<GroupResult> one = run(fit, 1, 0);
+        assertSameBits(one, run(fit, 3, 0));
+        assertEquals(GroupStatus.FAILED, one.get(7).status());
+        assertTrue(one.get(7).message().contains("derivative with respect to w is NaN at row 319"), one.get(7).message());
+        assertEquals(GroupStatus.CONVERGED, one.get(8).status());
+    }
+
     /** A group that spends its evaluation budget reports its best point so far with status max_evaluations. */
     @Test
     void aSpentBudgetIsMaxEvaluationsWithTheBestPointSoFar() throws IOException {
