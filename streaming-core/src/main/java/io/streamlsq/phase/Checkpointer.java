@@ -54,6 +54,17 @@ final class Checkpointer {
         }
     }
 
+    /**
+     * After a resume: {@code resumePoint} (the checkpoint's resume point, without its pass in progress) is the
+     * boundary, so the pass the resume continues can again be checkpointed — and stopped — half done, as the run
+     * that wrote it could (before, the first write after a resume waited for the next resume point).
+     */
+    void resumedFrom(Checkpoint resumePoint) {
+        if (config != null && resumePoint != null && resumePoint.fit() != null) {
+            boundary = resumePoint;
+        }
+    }
+
     /** A write outside the fit's phases (the schedule between phases). */
     void writeNow(Checkpoint c) throws IOException {
         if (config != null) {

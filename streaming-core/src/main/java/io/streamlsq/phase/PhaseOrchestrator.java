@@ -141,6 +141,9 @@ public final class PhaseOrchestrator {
                         + "', which this fit does not run (phases: " + names + ")");
             }
             Snapshots.restore(state, from, ticker.nanos());
+            if (assemble != null) {
+                state.checkpointer.resumedFrom(assemble.apply(from.withPending(null)));
+            }
             if (FinalizePhase.NAME.equals(resumeAt) && gaussNewton && !global
                     && state.termination instanceof io.streamlsq.result.Termination.LimitReached
                     && withinBudget(state)) {

@@ -190,6 +190,45 @@ class ResumeExactnessTest {
         assertEquals(plain.passes(), r.passes());
     }
 
+    /**
+     * A stop requested while a resumed fit is still in the pass it resumed half done: a checkpoint is written and the
+     * fit stops there (not at the end of that pass), and resuming that checkpoint still gives the uninterrupted bits.
+     */
+    @Test
+    void aStopDuringTheResumedPassStopsItHalfDoneAndTheSecondResumeFinishes() throws IOException {
+        FitProblem p = problem(40_000);
+        FitOptions o = FitOptions.defaults();
+        FitResult plain = orchestrator(o, 1).fit(p);
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        AtomicInteger merges = new AtomicInteger();
+        FitListener counter = new FitListener() {
+            @Override
+            public void onPassProgress(long chunksDone, long rowsDone) {
+                merges.incrementAndGet();
+            }
+        };
+        CheckpointPolicy none = new CheckpointPolicy(Duration.ofDays(1), 0, false);
+        // the first pass (at the start point, before the Gauss-Newton loop's first resume point) is the one that
+        // could not be stopped again once resumed
+        assertThrows(FitInterruptedException.class, () -> new PhaseOrchestrator(o, PassExecutor.sequential(),
+                Ticker.system(), List.of(counter)).fit(p, new Checkpointing(store, none, java.util.Map.of(), null,
+                        () -> merges.get() >= 3)));
+        assertEquals(3, store.chosen.fit().pending().nextChunk());
+        assertEquals(1, store.chosen.fit().pending().pass());
+        long pass = store.chosen.fit().pending().pass();
+        merges.set(0);
+        assertThrows(FitInterruptedException.class, () -> new PhaseOrchestrator(o, PassExecutor.sequential(),
+                Ticker.system(), List.of(counter)).resume(p, new Checkpointing(store, none, java.util.Map.of(), null,
+                        () -> merges.get() >= 2)));
+        assertEquals(pass, store.chosen.fit().pending().pass(), "stopped in the resumed pass");
+        assertEquals(5, store.chosen.fit().pending().nextChunk(), "two chunks after the cursor at 3");
+        FitResult r = orchestrator(o, 2).resume(p, Checkpointing.to(store, EVERY_5_CHUNKS));
+        assertArrayEquals(plain.values(), r.values());
+        assertArrayEquals(plain.stderr(), r.stderr());
+        assertEquals(plain.passes(), r.passes());
+        assertEquals(plain.rowsEvaluated(), r.rowsEvaluated());
+    }
+
     @Test
     void aCheckpointOfOtherDataOrAnotherModelIsRefusedSayingWhich() throws IOException {
         FitOptions o = FitOptions.defaults();
