@@ -27,12 +27,42 @@ final class Checkpointer {
     private Checkpoint boundary;
     private long lastWrite;
     private long chunksSinceWrite;
+    /** For a fit nested in a phase of {@code outer}'s fit: no checkpoints of its own, only {@code outer}'s stop. */
+    private final Checkpointer outer;
 
     Checkpointer(Checkpointing config, Ticker ticker, Function<FitSnapshot, Checkpoint> assemble) {
         this.config = config;
         this.ticker = ticker;
         this.assemble = assemble;
         this.lastWrite = ticker == null ? 0 : ticker.nanos();
+        this.outer = null;
+    }
+
+    private Checkpointer(Checkpointer outer) {
+        this.config = null;
+        this.ticker = null;
+        this.assemble = null;
+        this.outer = outer;
+    }
+
+    /**
+     * The checkpointer of a fit nested in one of this fit's phases (the presolve's stages on samples): it writes no
+     * checkpoint of its own, but a stop requested at any of its resume points or chunk merges writes this fit's last
+     * resume point (the stage's start) and stops, so a stop does not wait for the nested fit to end; the resume
+     * runs that stage again from its start, with the same bits.
+     */
+    Checkpointer nestedStopOnly() {
+        return config == null ? NONE : new Checkpointer(this);
+    }
+
+    /** A stop requested: writes the last resume point and throws; otherwise nothing. */
+    private void stopIfRequested() throws IOException {
+        if (config.stopRequested().getAsBoolean()) {
+            if (boundary != null) {
+                write(boundary);
+            }
+            throw interrupted();
+        }
     }
 
     boolean active() {
@@ -41,6 +71,10 @@ final class Checkpointer {
 
     /** A resume point: {@code phase} continues from here; {@code phaseChange} forces a write (by policy). */
     void boundary(FitState s, String phase, WarmupSnapshot warmup, boolean phaseChange) throws IOException {
+        if (outer != null) {
+            outer.stopIfRequested();
+            return;
+        }
         if (config == null) {
             return;
         }
@@ -82,6 +116,16 @@ final class Checkpointer {
      */
     PassObserver observe(long pass, double[] theta, EvalLevel level, io.streamlsq.data.ContentDigests digests,
             PassObserver inner) {
+        if (outer != null) {
+            return (next, rows, partial) -> {
+                inner.onChunkMerged(next, rows, partial);
+                try {
+                    outer.stopIfRequested();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+        }
         if (config == null || boundary == null || boundary.fit() == null) {
             return inner;
         }

@@ -142,6 +142,7 @@ final class PresolvePhase implements Phase {
         sub.theta = s.theta.clone();
         sub.scaling = s.scaling;
         sub.fingerprint = s.fingerprint;
+        sub.checkpointer = s.checkpointer.nestedStopOnly(); // a stop does not wait for the stage to end
         return sub;
     }
 

@@ -2,6 +2,7 @@ package io.streamlsq.phase;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlsq.data.DataSource;
@@ -133,5 +134,40 @@ class PresolveTest {
             assertEquals(plain.rowsEvaluated(), r.rowsEvaluated(), "resumed at " + c.where());
         }
         assertTrue(stages.containsAll(List.of(0, 1)), "checkpoints before each stage: " + stages);
+    }
+
+    /**
+     * A stop requested while a presolve stage is fitting its sample stops the fit there (the stage's chunk merges and
+     * resume points consult the stop), not at the next stage: the checkpoint is the stage's start, and the resume
+     * gives the uninterrupted bits.
+     */
+    @Test
+    void aStopInsideAPresolveStageStopsThereAndTheResumeGivesTheSameBits() throws IOException {
+        int n = 400_000;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int i = 0; i < n; i++) {
+            x[i] = 10.0 * rng.nextDouble();
+            y[i] = 2 * Math.exp(-0.3 * x[i]) * Math.cos(3 * x[i]) + 0.5 + 0.05 * rng.nextGaussian();
+        }
+        FitProblem p = FitProblem.builder(OscillationWarmupTest.OSC, InMemoryDataSource.ofXY(x, y, 4_000))
+                .initial(1.5, 0.4, 3.05, 0.3).build();
+        FitOptions o = FitOptions.defaults();
+        FitResult plain = orchestrator(o, 1).fit(p);
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        // asked twice at the phases' resume points, at stage 0's start, then at stage 0's first chunk merge
+        Checkpointing ck = new Checkpointing(store, new CheckpointPolicy(Duration.ofDays(1), 0, false),
+                java.util.Map.of(), null, () -> asked.incrementAndGet() > 3);
+        assertThrows(io.streamlsq.resume.FitInterruptedException.class, () -> orchestrator(o, 2).fit(p, ck));
+        Checkpoint c = store.chosen;
+        assertEquals(PresolvePhase.NAME, c.fit().phase());
+        assertEquals(0, c.fit().presolveStage(), "stopped inside the first stage, not before the second");
+        FitResult r = orchestrator(o, 2).resume(p, Checkpointing.to(store, new CheckpointPolicy(Duration.ofDays(1), 0, true)));
+        assertArrayEquals(plain.values(), r.values());
+        assertArrayEquals(plain.stderr(), r.stderr());
+        assertEquals(plain.passes(), r.passes());
+        assertEquals(plain.rowsEvaluated(), r.rowsEvaluated());
     }
 }
