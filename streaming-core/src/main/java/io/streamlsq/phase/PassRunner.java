@@ -98,7 +98,7 @@ final class PassRunner {
         }
         PassResult result = executor.run(new PassRequest(sample, columns, evaluators, theta, level, 0, initial, null));
         state.rowsEvaluated += result.sums().rows();
-        result = withExtraRows(result, theta, sample.rowCount());
+        result = withExtraRows(result, theta, sample.rowCount(), true);
         if (result.nonFinite() != null && result.nonFinite().isDataProblem()) {
             throw new InvalidDataException(state.problem.source().describe() + ": " + result.nonFinite().describe(),
                     result.nonFinite().row(), result.nonFinite().name());
@@ -141,7 +141,7 @@ final class PassRunner {
         state.passes++;
         state.rowsEvaluated += result.sums().rows();
         listeners.onPassEnd(phase, pass);
-        result = withExtraRows(result, theta, source.rowCount());
+        result = withExtraRows(result, theta, source.rowCount(), false);
         if (result.nonFinite() != null && result.nonFinite().isDataProblem()) {
             throw new InvalidDataException(source.describe() + ": " + result.nonFinite().describe(),
                     result.nonFinite().row(), result.nonFinite().name());
@@ -163,14 +163,17 @@ final class PassRunner {
      * The pass with the series' end rows (curvature and smoothness terms) and the model's {@link ExtraRows}
      * (penalties) added to its sums, once, after all chunks.
      */
-    private PassResult withExtraRows(PassResult r, double[] theta, long dataRows) {
+    private PassResult withExtraRows(PassResult r, double[] theta, long dataRows, boolean sample) {
         if (r.nonFinite() != null) {
             return r;
         }
         if (r.sums().hasOpenSeries()) {
             if (r.sums().rows() < 2) {
-                throw new InvalidDataException(state.problem.source().describe() + " has " + r.sums().rows()
-                        + " rows; the curvature and smoothness terms need a residual series of at least 2 rows");
+                // a sample pass (the warmup's) names its sample, not the data: the data may have many rows
+                throw new InvalidDataException((sample ? "the warmup's sample of " + state.problem.source().describe()
+                        + " (whole chunks up to --warmup-sample-rows)" : state.problem.source().describe()) + " has "
+                        + r.sums().rows() + " rows; the curvature and smoothness terms need a residual series of at"
+                        + " least 2 rows" + (sample ? ": give a larger warmup sample" : ""));
             }
             r.sums().finishSeries();
         }
