@@ -44,6 +44,8 @@ public final class GroupedFit {
      * @param starts where each group starts ({@link GroupStarts#shared} for mode 3)
      * @param options tolerances and budgets per group
      * @throws IllegalArgumentException if the source has no column {@code keyColumn} (naming the columns it has)
+     * @throws io.streamlsq.problem.InvalidProblemException if the problem has curvature or smoothness terms, which the
+     *     per-group fit does not have
      */
     public GroupedFit(FitProblem problem, String keyColumn, GroupStarts starts, GroupedOptions options) {
         this.problem = Objects.requireNonNull(problem, "problem");
@@ -51,6 +53,11 @@ public final class GroupedFit {
         this.starts = Objects.requireNonNull(starts, "starts");
         this.options = Objects.requireNonNull(options, "options");
         DataSource.requireColumn(problem.source(), keyColumn);
+        if (problem.hasSeriesTerms()) {
+            throw new io.streamlsq.problem.InvalidProblemException(List.of("curvature = " + problem.curvature()
+                    + ", smoothness = " + problem.smoothness() + ": grouped fits do not have the series terms; give a"
+                    + " problem without them"));
+        }
     }
 
     /** What a run did. */

@@ -292,6 +292,16 @@ class GroupedFitTest {
     }
 
     @Test
+    void aProblemWithSeriesTermsIsRefused() {
+        Spectra s = new Spectra(3, 30, 4, 0);
+        FitProblem problem = problem(s.source(100), true).toBuilder().seriesTerms(10, 0).build();
+        Exception e = assertThrows(io.streamlsq.problem.InvalidProblemException.class,
+                () -> new GroupedFit(problem, "id", GroupStarts.shared(problem), GroupedOptions.defaults()));
+        assertTrue(e.getMessage().contains("curvature = 10.0, smoothness = 0.0: grouped fits do not have the series terms"),
+                e.getMessage());
+    }
+
+    @Test
     void aBadStartTableIsRefusedWithEveryViolation() {
         Spectra s = new Spectra(3, 30, 4, 0);
         FitProblem problem = problem(s.source(100), true);
