@@ -238,33 +238,9 @@ public final class ChunkEvaluator {
         out.offerLargest(bestRho, firstRow + best, largestGrad);
     }
 
-    /**
-     * Replaces r by the corrected residual and rowScale by the corrected row factor; returns Σρ.
-     * For one residual per row the corrector reduces to scalars: r ← √ρ′/(1−α)·r, J ← √ρ′(1−α)·J with
-     * {@code α = 1 − √(1 + 2sρ″/ρ′)} when ρ″ &gt; 0, else α = 0.
-     */
+    /** Replaces r by the corrected residual and rowScale by the corrected row factor ({@link Loss#correct}); returns Σρ. */
     private double correctForLoss(int len) {
-        double sum = 0;
-        for (int i = 0; i < len; i++) {
-            double r = residuals[i];
-            double s = r * r;
-            loss.evaluate(s, rho);
-            sum += rho[0];
-            double sqrtRho1 = Math.sqrt(rho[1]);
-            double rScale;
-            double jScale;
-            if (s == 0 || rho[2] <= 0) {
-                rScale = sqrtRho1;
-                jScale = sqrtRho1;
-            } else {
-                double alpha = 1 - Math.sqrt(1 + 2 * s * rho[2] / rho[1]);
-                rScale = sqrtRho1 / (1 - alpha);
-                jScale = sqrtRho1 * (1 - alpha);
-            }
-            residuals[i] = r * rScale;
-            rowScale[i] = (weighted ? rowScale[i] : 1.0) * jScale;
-        }
-        return sum;
+        return loss.correct(residuals, rowScale, weighted, len, rho);
     }
 
     private void scaleJacobianRows(int len) {

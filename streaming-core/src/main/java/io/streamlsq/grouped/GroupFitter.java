@@ -920,29 +920,9 @@ public final class GroupFitter {
         }
     }
 
-    /** Triggs' correction (as ChunkEvaluator): r ← √ρ′/(1−α)·r, row scale ← √ρ′(1−α); returns Σρ. */
+    /** Triggs' correction ({@link io.streamlsq.loss.Loss#correct}, as ChunkEvaluator's); returns Σρ. */
     private double correctForLoss(int n) {
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double ri = r[i];
-            double s = ri * ri;
-            loss.evaluate(s, rho);
-            sum += rho[0];
-            double sqrtRho1 = Math.sqrt(rho[1]);
-            double rScale;
-            double jScale;
-            if (s == 0 || rho[2] <= 0) {
-                rScale = sqrtRho1;
-                jScale = sqrtRho1;
-            } else {
-                double alpha = 1 - Math.sqrt(1 + 2 * s * rho[2] / rho[1]);
-                rScale = sqrtRho1 / (1 - alpha);
-                jScale = sqrtRho1 * (1 - alpha);
-            }
-            r[i] = ri * rScale;
-            rs[i] = (weighted ? rs[i] : 1.0) * jScale;
-        }
-        return sum;
+        return loss.correct(r, rs, weighted, n, rho);
     }
 
     /** Slow path after a non-finite sum: the first offending row, data before model (as ChunkEvaluator.locate). */

@@ -162,6 +162,38 @@ public final class Loss {
         }
     }
 
+    /**
+     * Triggs' corrector (as in Ceres), in place, for rows of one residual each: for the first {@code n} rows,
+     * {@code r ← √ρ′/(1−α)·r} and {@code rowScale ← √ρ′(1−α)·rowScale} (rowScale taken as 1 when {@code weighted} is
+     * false), with {@code α = 1 − √(1 + 2sρ″/ρ′)} when ρ″ &gt; 0, else α = 0, s = r². The Jacobian rows are then to
+     * be multiplied by rowScale. {@code rho} is scratch of 3 numbers.
+     *
+     * @return Σ ρ(rᵢ²) over the rows
+     */
+    public double correct(double[] residuals, double[] rowScale, boolean weighted, int n, double[] rho) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double r = residuals[i];
+            double s = r * r;
+            evaluate(s, rho);
+            sum += rho[0];
+            double sqrtRho1 = Math.sqrt(rho[1]);
+            double rScale;
+            double jScale;
+            if (s == 0 || rho[2] <= 0) {
+                rScale = sqrtRho1;
+                jScale = sqrtRho1;
+            } else {
+                double alpha = 1 - Math.sqrt(1 + 2 * s * rho[2] / rho[1]);
+                rScale = sqrtRho1 / (1 - alpha);
+                jScale = sqrtRho1 * (1 - alpha);
+            }
+            residuals[i] = r * rScale;
+            rowScale[i] = (weighted ? rowScale[i] : 1.0) * jScale;
+        }
+        return sum;
+    }
+
     @Override
     public String toString() {
         return isLinear() ? "linear" : kind.scipyName() + "(f_scale=" + fScale + ")";
