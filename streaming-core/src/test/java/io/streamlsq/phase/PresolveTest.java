@@ -101,9 +101,8 @@ class PresolveTest {
         assertEquals(one.rowsEvaluated(), two.rowsEvaluated());
     }
 
-    /** A resume from every checkpoint, those written before each presolve stage included, ends with the same bits. */
-    @Test
-    void aResumeFromEveryCheckpointInsideAndAfterThePresolveGivesTheSameBits() throws IOException {
+    /** 400 000 rows of a damped oscillation in 100 chunks: a fit with several presolve stages. */
+    private static FitProblem oscillation() {
         int n = 400_000;
         double[] x = new double[n];
         double[] y = new double[n];
@@ -112,8 +111,14 @@ class PresolveTest {
             x[i] = 10.0 * rng.nextDouble();
             y[i] = 2 * Math.exp(-0.3 * x[i]) * Math.cos(3 * x[i]) + 0.5 + 0.05 * rng.nextGaussian();
         }
-        FitProblem p = FitProblem.builder(OscillationWarmupTest.OSC, InMemoryDataSource.ofXY(x, y, 4_000))
+        return FitProblem.builder(OscillationWarmupTest.OSC, InMemoryDataSource.ofXY(x, y, 4_000))
                 .initial(1.5, 0.4, 3.05, 0.3).build();
+    }
+
+    /** A resume from every checkpoint, those written before each presolve stage included, ends with the same bits. */
+    @Test
+    void aResumeFromEveryCheckpointInsideAndAfterThePresolveGivesTheSameBits() throws IOException {
+        FitProblem p = oscillation();
         FitOptions o = FitOptions.defaults();
         FitResult plain = orchestrator(o, 1).fit(p);
         assertTrue(plain.iterations(PresolvePhase.NAME) > 0, plain.fullReport());
@@ -143,16 +148,7 @@ class PresolveTest {
      */
     @Test
     void aStopInsideAPresolveStageStopsThereAndTheResumeGivesTheSameBits() throws IOException {
-        int n = 400_000;
-        double[] x = new double[n];
-        double[] y = new double[n];
-        SplittableRandom rng = new SplittableRandom(5);
-        for (int i = 0; i < n; i++) {
-            x[i] = 10.0 * rng.nextDouble();
-            y[i] = 2 * Math.exp(-0.3 * x[i]) * Math.cos(3 * x[i]) + 0.5 + 0.05 * rng.nextGaussian();
-        }
-        FitProblem p = FitProblem.builder(OscillationWarmupTest.OSC, InMemoryDataSource.ofXY(x, y, 4_000))
-                .initial(1.5, 0.4, 3.05, 0.3).build();
+        FitProblem p = oscillation();
         FitOptions o = FitOptions.defaults();
         FitResult plain = orchestrator(o, 1).fit(p);
         MemoryCheckpointStore store = new MemoryCheckpointStore();
